@@ -1,0 +1,309 @@
+"""The ``dangjian`` command line: one subcommand per library entry point."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+import warnings
+from contextlib import contextmanager
+from pathlib import Path
+
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_RECORD_ERRORS = 0, 1, 2, 3
+
+
+class UsageError(Exception):
+    """Options that do not fit together: exit status 2."""
+
+SCORE_HELP = """\
+Score articles: one JSON line per article, {"id", "labels", "scores"},
+or {"id", "error"} for a record that could not be read.
+
+INPUT is a .txt file (UTF-8, GB18030 or Big5; the encoding used is reported),
+a directory (every .txt file below it; ids are paths relative to it), a .jsonl
+or .csv file of records (fields named by --id-field/--text-field), or - for
+JSONL (or CSV with --stdin-format csv) on stdin. Output is JSON lines or CSV,
+by OUT's extension or --format. Records are scored in --jobs processes, in
+input order; a killed run leaves OUT.part, which --resume continues.
+
+examples:
+  dangjian score seeds/
+  dangjian score articles.jsonl -o scores.jsonl --jobs 4
+  dangjian score pages.csv --text-field body --id-field url -o scores.csv
+  dangjian score big_scrape/ -o scores.jsonl --resume
+  echo '{"id": "a1", "text": "园区成立党建联盟"}' | dangjian score -
+
+exit status: 0 all scored, 3 some records had errors, 2 usage error, 1 other failure."""
+
+TRAIN_HELP = """\
+Train a model on labelled JSONL ({"id", "text", "labels", "split"}) and write
+model.joblib with its card.json. Records whose split is "dev" are held out
+and scored for the card; the rest (split "train" or none) are trained on.
+
+examples:
+  dangjian train                                # seeds/*.jsonl -> ./dangjian-model
+  dangjian train --data seeds/*.jsonl -o model/default   # rebuild the shipped model"""
+
+
+EVALUATE_HELP = """\
+Evaluate a model on labelled JSONL beside the keyword baseline (the codebook's
+wording as rules): one table with a row per system, per-label F1, micro and
+macro F1, exact match and Hamming loss. Default data: the dev split of seeds/*.jsonl.
+
+examples:
+  dangjian evaluate
+  dangjian evaluate --data my_labelled.jsonl --split all --json result.json"""
+
+
+EXPLAIN_HELP = """\
+Explain the labels of one article: each predicted label with its score and the
+sentences that carry it, as they stand in the file, the deciding terms
+highlighted (colour on a terminal, [brackets] otherwise).
+
+examples:
+  dangjian explain seeds/000_0760089758dcbcdf.txt
+  cat article.txt | dangjian explain - -k 5"""
+
+
+def _warning_line(message, category, filename, lineno, file=None, line=None):
+    print(f"dangjian: warning: {message}", file=sys.stderr)
+
+
+@contextmanager
+def _output(path: str | None):  # for single documents (evaluate --json); score uses outputs.Writer
+    """Yield a text stream; a file is written to a temporary name and renamed when complete."""
+    if path in (None, "-"):
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    target = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent or ".")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            yield handle
+        os.replace(tmp, target)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
+def cmd_score(args) -> int:
+    from .batch import score_records
+    from .inputs import iter_records
+    from .outputs import open_writer, output_format
+    from .tagger import Tagger
+
+    if args.resume and args.output in (None, "-"):
+        raise UsageError("--resume needs -o OUT: it continues the output file of a killed run")
+    tagger = Tagger.load(args.model)
+    records = iter_records(args.inputs, id_field=args.id_field, text_field=args.text_field,
+                           stdin_format=args.stdin_format, max_bytes=args.max_bytes)
+    writer = open_writer(args.output, output_format(args.output, args.format), resume=args.resume)
+    if writer.skip:
+        records = (r for r in records if r.id not in writer.skip)
+    options = dict(threshold=args.threshold, evidence=args.evidence, batch_size=args.batch_size)
+    if args.engine == "dask":
+        from .dask_engine import score_dask
+
+        rows = score_dask(records, args.scheduler, tagger, **options)
+    else:
+        rows = score_records(records, tagger, model_dir=args.model, jobs=args.jobs, **options)
+    started, scored, errors = time.perf_counter(), 0, 0
+    progress = _progress()
+    try:
+        for row in rows:
+            writer.write(row)
+            errors += "error" in row
+            scored += "error" not in row
+            progress.update()
+    except BaseException:
+        writer.close(complete=False)
+        raise
+    finally:
+        progress.close()
+    writer.close()
+    seconds = time.perf_counter() - started
+    resumed = f", {len(writer.skip)} already done" if writer.skip else ""
+    print(f"dangjian: scored {scored}, errors {errors}{resumed}, {seconds:.1f} s", file=sys.stderr)
+    return EXIT_RECORD_ERRORS if errors else EXIT_OK
+
+
+def _progress():
+    """A tqdm bar on stderr when it is a terminal; otherwise silent."""
+    from tqdm import tqdm
+
+    return tqdm(unit=" articles", disable=not sys.stderr.isatty(), file=sys.stderr, dynamic_ncols=True)
+
+
+def default_data_files() -> list[str]:
+    files = sorted(str(p) for p in Path("seeds").glob("*.jsonl"))
+    if not files:
+        raise SystemExit("dangjian: error: no --data given and no seeds/*.jsonl in the current directory")
+    return files
+
+
+def cmd_train(args) -> int:
+    from .data import label_matrix, load_labelled, select_split, sha256_files
+    from .evaluate import evaluate_records
+    from .store import save
+    from .tagger import Tagger
+    from .train import TrainConfig, train
+
+    files = args.data or default_data_files()
+    records = load_labelled(files)
+    train_set, dev_set = select_split(records, "train"), select_split(records, "dev")
+    config = TrainConfig(C=args.C, folds=args.folds, seed=args.seed, tokenizer_backend=args.tokenizer)
+    print(f"dangjian: training on {len(train_set)} records from {len(files)} file(s)…", file=sys.stderr)
+    trained = train([r["text"] for r in train_set], label_matrix(train_set), config)
+    extra = {}
+    if dev_set:
+        tagger = Tagger(trained.pipeline, {"thresholds": trained.thresholds})
+        extra["dev"] = evaluate_records(tagger, dev_set)
+    data_info = {"files": [Path(f).name for f in files], "sha256": sha256_files(files),
+                 "n_train": len(train_set), "n_dev": len(dev_set)}
+    card = save(trained, args.output, training_data=data_info, extra=extra)
+    cv = card["metrics"]["cv"]
+    summary = f"cv micro F1 {cv['micro_f1']:.3f}" if cv else "no cross-validation (too few records)"
+    print(f"dangjian: wrote {Path(args.output) / 'model.joblib'} and card.json; {summary}", file=sys.stderr)
+    return EXIT_OK
+
+
+def highlight(sentence: str, terms, colour: bool) -> str:
+    """Mark the deciding terms inside an original sentence."""
+    from .evidence import locate_term
+
+    spans = sorted(filter(None, (locate_term(sentence, t) for t in terms)))
+    out, last = [], 0
+    for start, end in spans:
+        if start < last:
+            continue
+        out.append(sentence[last:start])
+        piece = sentence[start:end]
+        out.append(f"\033[1;31m{piece}\033[0m" if colour else f"[{piece}]")
+        last = end
+    out.append(sentence[last:])
+    return "".join(out)
+
+
+def cmd_explain(args) -> int:
+    from .inputs import Record, iter_records
+    from .tagger import Tagger
+
+    if args.input == "-":
+        record = Record("<stdin>", sys.stdin.read())
+    else:
+        record = next(iter_records([args.input]))
+    if record.error:
+        raise ValueError(f"{record.id}: {record.error}")
+    tagger = Tagger.load(args.model)
+    result = tagger.tag(record.text, evidence=True, k=args.k)
+    colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    scores = "  ".join(f"{lab} {result.scores[lab]:.2f}" for lab in result.scores)
+    print(f"{record.id}\nscores: {scores}")
+    if not result.labels:
+        print("no label predicted")
+    for label in result.labels:
+        ev = result.evidence[label]
+        print(f"\n{label}  score {result.scores[label]:.2f} (threshold {tagger.thresholds[label]:.2f})")
+        for s in ev.sentences:
+            print(f"  [{s.start}:{s.end}] {highlight(s.text, s.terms[:4], colour)}")
+        print("  terms: " + ", ".join(f"{name} {w:+.3f}" for name, w in ev.features))
+    return EXIT_OK
+
+
+def cmd_evaluate(args) -> int:
+    from .data import load_labelled, select_split
+    from .evaluate import evaluate, format_table
+    from .tagger import Tagger
+
+    files = args.data or default_data_files()
+    records = select_split(load_labelled(files), None if args.split == "all" else args.split)
+    if not records:
+        raise ValueError(f"no records with split {args.split!r} in {', '.join(map(str, files))}; try --split all")
+    result = evaluate(Tagger.load(args.model), records)
+    print(format_table(result))
+    if args.json:
+        with _output(args.json) as out:
+            json.dump(result, out, ensure_ascii=False, indent=1)
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="dangjian",
+        description="Tag Chinese articles with party-building practice patterns: 联盟, 孵化站, 示范岗, 轮值主席.",
+        epilog="Run `dangjian COMMAND --help` for a command's options and examples.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    raw = argparse.RawDescriptionHelpFormatter
+
+    score = sub.add_parser("score", help="score articles, one JSON line each", description=SCORE_HELP, formatter_class=raw)
+    score.add_argument("inputs", nargs="+", metavar="INPUT", help=".txt file, directory, .jsonl file, or - for stdin")
+    score.add_argument("-o", "--output", metavar="OUT", help="write JSON lines here instead of stdout")
+    score.add_argument("--model", metavar="DIR", help="model directory (default: the shipped model)")
+    score.add_argument("--threshold", type=float, metavar="P", help="one threshold for all labels instead of the card's")
+    score.add_argument("--evidence", action="store_true", help="add each label's evidence sentences and terms")
+    score.add_argument("--format", choices=["jsonl", "csv"], help="output format (default: by OUT's extension, else jsonl)")
+    score.add_argument("--jobs", type=int, default=0, metavar="N", help="processes to score in (default: all cores)")
+    score.add_argument("--batch-size", type=int, default=32, metavar="N", help="articles per work unit (default: %(default)s)")
+    score.add_argument("--resume", action="store_true", help="continue a killed run's OUT without re-scoring its ids")
+    score.add_argument("--id-field", default="id", metavar="NAME", help="id field/column of JSONL and CSV input (default: %(default)s)")
+    score.add_argument("--text-field", default="text", metavar="NAME", help="text field/column of JSONL and CSV input (default: %(default)s)")
+    score.add_argument("--stdin-format", choices=["jsonl", "csv"], default="jsonl", help="format of - on stdin (default: %(default)s)")
+    score.add_argument("--max-bytes", type=int, default=10 * 1024 * 1024, metavar="N", help="larger articles are errors (default: %(default)s)")
+    score.add_argument("--engine", choices=["local", "dask"], default="local", help="local processes or a Dask cluster (default: %(default)s)")
+    score.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (with --engine dask)")
+    score.set_defaults(func=cmd_score)
+
+    ex = sub.add_parser("explain", help="show the sentences and terms behind each label", description=EXPLAIN_HELP, formatter_class=raw)
+    ex.add_argument("input", metavar="FILE", help="a .txt file, or - for text on stdin")
+    ex.add_argument("-k", type=int, default=3, help="evidence sentences per label (default: %(default)s)")
+    ex.add_argument("--model", metavar="DIR", help="model directory (default: the shipped model)")
+    ex.set_defaults(func=cmd_explain)
+
+    tr = sub.add_parser("train", help="train a model and write it with its card", description=TRAIN_HELP, formatter_class=raw)
+    tr.add_argument("--data", nargs="+", metavar="FILE", help="labelled JSONL files (default: seeds/*.jsonl)")
+    tr.add_argument("-o", "--output", default="dangjian-model", metavar="MODEL_DIR", help="output directory (default: %(default)s)")
+    tr.add_argument("--C", type=float, default=10.0, help="inverse regularization strength (default: %(default)s)")
+    tr.add_argument("--folds", type=int, default=5, help="cross-validation folds for thresholds (default: %(default)s)")
+    tr.add_argument("--seed", type=int, default=0, help="random seed (default: %(default)s)")
+    tr.add_argument("--tokenizer", choices=["jieba", "rjieba"], default="rjieba",
+                    help="tokenizer backend, recorded in the card and used when scoring (default: %(default)s)")
+    tr.set_defaults(func=cmd_train)
+
+    ev = sub.add_parser("evaluate", help="model and keyword baseline on labelled data", description=EVALUATE_HELP, formatter_class=raw)
+    ev.add_argument("--data", nargs="+", metavar="FILE", help="labelled JSONL files (default: seeds/*.jsonl)")
+    ev.add_argument("--split", default="dev", help="which split to evaluate: dev, train or all (default: %(default)s)")
+    ev.add_argument("--model", metavar="DIR", help="model directory (default: the shipped model)")
+    ev.add_argument("--json", metavar="OUT", help="write the full result (curves, sweeps, per-record rows) as JSON")
+    ev.set_defaults(func=cmd_evaluate)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    warnings.showwarning = _warning_line
+    args = build_parser().parse_args(argv)
+    from .data import DataError
+    from .store import ModelError
+
+    try:
+        if getattr(args, "engine", None) == "dask" and not args.scheduler:
+            raise UsageError("--engine dask needs --scheduler ADDRESS")
+        return args.func(args)
+    except UsageError as exc:
+        print(f"dangjian: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except (ModelError, DataError, OSError, ValueError) as exc:
+        print(f"dangjian: error: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    except KeyboardInterrupt:
+        print("dangjian: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

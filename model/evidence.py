@@ -1,0 +1,135 @@
+"""Evidence: which sentences and terms carry each predicted label.
+
+The classifier is linear, so a label's logit is ``b + Σ_j w_j·x_j`` over the
+document's features. Each feature's term ``w_j·x_j`` is shared equally among
+the sentences that contain the feature; a sentence's contribution is the sum
+of its shares. Sentences are cut from the ORIGINAL text, so their offsets
+point into what the user gave (traditional script, pinyin noise and all).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from features.normalize import INJECTED_PINYIN, to_simplified
+
+from .labels import LABELS
+
+__all__ = ["Sentence", "LabelEvidence", "split_sentences", "explain", "locate_term"]
+
+# A sentence ends after 。！？； or a line break; after ASCII ! ? ; only before space or end
+# (a '?!' inside a word is broken-byte debris, not the end of a sentence).
+_SENTENCE_END = re.compile(r"[。！？；]+[”’」』）)]*|[!?;]+(?=\s|$)|\n")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    start: int
+    end: int
+    weight: float = 0.0
+    terms: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict:
+        return {"text": self.text, "start": self.start, "end": self.end,
+                "weight": round(self.weight, 4), "terms": list(self.terms)}
+
+
+@dataclass(frozen=True)
+class LabelEvidence:
+    label: str
+    sentences: list[Sentence] = field(default_factory=list)
+    features: list[tuple[str, float]] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"sentences": [s.to_dict() for s in self.sentences],
+                "features": [[name, round(w, 4)] for name, w in self.features]}
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` spans of the non-blank sentences of ``text``, trimmed of whitespace.
+
+    >>> t = "第一句。 第二句！\\n第三句"
+    >>> [t[s:e] for s, e in split_sentences(t)]
+    ['第一句。', '第二句！', '第三句']
+    """
+    spans, start = [], 0
+    for match in _SENTENCE_END.finditer(text):
+        spans.append((start, match.end()))
+        start = match.end()
+    spans.append((start, len(text)))
+    out = []
+    for s, e in spans:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if s < e:
+            out.append((s, e))
+    return out
+
+
+def _feature_names(vectorizer) -> np.ndarray:
+    return np.array([n.split("__", 1)[-1] for n in vectorizer.get_feature_names_out()], dtype=object)
+
+
+def explain(pipeline, text: str, labels: list[str], k: int = 3, n_features: int = 8) -> dict[str, LabelEvidence]:
+    """Evidence for each label in ``labels``: top-k sentences and top weighted features."""
+    prepare, vectorizer, clf = (pipeline.named_steps[s] for s in ("prepare", "tfidf", "clf"))
+    spans = split_sentences(text)
+    if not labels or not spans:
+        return {lab: LabelEvidence(lab) for lab in labels}
+    doc = vectorizer.transform(prepare.transform([text])).tocsr()
+    cols = doc.indices  # the features the document has
+    sentence_rows = vectorizer.transform(prepare.transform([text[s:e] for s, e in spans]))
+    present = (sentence_rows[:, cols] > 0).astype(np.float64).tocsr()  # sentence × doc feature
+    holders = np.asarray(present.sum(axis=0)).ravel()
+    names = _feature_names(vectorizer)[cols]
+    result = {}
+    for label in labels:
+        weights = np.ravel(clf.estimators_[LABELS.index(label)].coef_)[cols] * doc.data
+        share = np.where(holders > 0, weights / np.maximum(holders, 1), 0.0)
+        contrib = present @ share
+        by_weight = [j for j in np.argsort(-weights, kind="stable") if weights[j] > 0]
+        sentences = []
+        for i in np.argsort(-contrib, kind="stable")[:k]:
+            if contrib[i] <= 0:
+                break
+            s, e = spans[i]
+            held = set(present[i].indices)
+            terms = tuple(dict.fromkeys(str(names[j]) for j in by_weight if j in held))[:n_features]
+            sentences.append(Sentence(text[s:e], s, e, float(contrib[i]), terms))
+        features = list({str(names[j]): float(weights[j]) for j in reversed(by_weight)}.items())
+        features = sorted(features, key=lambda item: -item[1])[:n_features]
+        result[label] = LabelEvidence(label, sentences, features)
+    return result
+
+
+def locate_term(sentence: str, term: str) -> tuple[int, int] | None:
+    """Span of ``term`` (simplified, spaces between tokens) in the original ``sentence``.
+
+    The sentence is read character by character in simplified form, skipping
+    injected pinyin and whitespace, so a term found there maps back exactly.
+
+    >>> s = "黨建聯(lián)盟成立"
+    >>> a, b = locate_term(s, "党建联盟"); s[a:b]
+    '黨建聯(lián)盟'
+    """
+    skip = set()
+    for m in INJECTED_PINYIN.finditer(sentence):
+        skip.update(range(m.start(), m.end()))
+    chars, index = [], []
+    for i, ch in enumerate(sentence):
+        if i in skip or ch.isspace():
+            continue
+        if 0xFF01 <= ord(ch) <= 0xFF5E:  # full-width ASCII, folded as normalize() does
+            ch = chr(ord(ch) - 0xFEE0)
+        simple = to_simplified(ch).lower()
+        chars.append(simple if len(simple) == 1 else ch)
+        index.append(i)
+    pos = "".join(chars).find(term.replace(" ", ""))
+    if pos < 0 or not term.strip():
+        return None
+    return index[pos], index[pos + len(term.replace(" ", "")) - 1] + 1

@@ -1,0 +1,253 @@
+"""Keyword rules: the codebook's wording as small named labeling functions.
+
+Each rule looks at normalized (simplified) text and votes for one label:
+``POSITIVE`` when its wording family appears, ``NEGATIVE`` when a wording the
+codebook names as a look-alike appears. A rule that does not fire abstains.
+The keyword baseline predicts a label when its positive votes outnumber its
+negative votes. The same rules give weak labels for unlabelled corpora.
+
+>>> baseline_labels("园区成立产业链党建联盟，推行轮值主席制度")
+['联盟', '轮值主席']
+>>> baseline_labels("上合组织轮值主席国")
+[]
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Callable
+
+from features.normalize import normalize
+
+from .labels import LABELS
+
+__all__ = ["Rule", "RULES", "rule", "POSITIVE", "NEGATIVE", "ABSTAIN",
+           "rule_votes", "baseline_labels", "baseline_matrix", "rule_analysis"]
+
+POSITIVE, NEGATIVE, ABSTAIN = 1, -1, 0
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    label: str
+    polarity: int
+    fires: Callable[[str], bool]
+    doc: str
+
+
+RULES: list[Rule] = []
+
+
+def rule(label: str, polarity: int):
+    """Register the decorated ``text -> bool`` function as a rule voting ``polarity`` for ``label``."""
+    if label not in LABELS or polarity not in (POSITIVE, NEGATIVE):
+        raise ValueError(f"bad rule target {label!r}/{polarity!r}")
+
+    def register(func: Callable[[str], bool]) -> Callable[[str], bool]:
+        RULES.append(Rule(func.__name__, label, polarity, func, (func.__doc__ or "").strip()))
+        return func
+
+    return register
+
+
+@lru_cache(maxsize=None)
+def _compiled(patterns: tuple[str, ...]) -> re.Pattern:
+    return re.compile("|".join(patterns))
+
+
+def _has(text: str, *patterns: str) -> bool:
+    """True when any of the regular expressions matches somewhere in the text."""
+    return _compiled(patterns).search(text) is not None
+
+
+# ---- 联盟 · alliance ------------------------------------------------------------
+
+@rule("联盟", POSITIVE)
+def alliance_named(text: str) -> bool:
+    """Named party-building alliance: 党建联盟, 产业链/区域化党建联盟, 联盟党委."""
+    return _has(text, r"党建[^，。；\n]{0,6}联盟", r"联盟党委", r"党建联盟")
+
+
+@rule("联盟", POSITIVE)
+def alliance_community(text: str) -> bool:
+    """党建共同体 / 党建联合体 as the body of joint party building."""
+    return _has(text, r"党建共同体", r"党建联合体", r"党建共建联合体")
+
+
+@rule("联盟", POSITIVE)
+def alliance_member_units(text: str) -> bool:
+    """成员单位 together with 联建共建 / 组织共建 / 活动共办 / 资源共享."""
+    return "成员单位" in text and _has(text, r"联建共建", r"组织共建", r"活动共办", r"资源共享")
+
+
+@rule("联盟", NEGATIVE)
+def business_alliance(text: str) -> bool:
+    """A business or technology alliance: 产业技术创新联盟, 电商联盟 and kin."""
+    return _has(text, r"技术创新联盟", r"电商联盟", r"直播电商联盟", r"旅游联盟", r"品牌联盟", r"产业联盟")
+
+
+@rule("联盟", NEGATIVE)
+def single_joint_committee(text: str) -> bool:
+    """One organization formed jointly: 综合党委, 联合党支部, 联合党委."""
+    return _has(text, r"综合党委", r"联合党支部", r"联合党委", r"联合党组织")
+
+
+@rule("联盟", NEGATIVE)
+def pairing_only(text: str) -> bool:
+    """A one-off pairing of two units: 结对共建."""
+    return "结对共建" in text
+
+
+# ---- 孵化站 · incubator -----------------------------------------------------------
+
+@rule("孵化站", POSITIVE)
+def incubator_named(text: str) -> bool:
+    """党建孵化站 / 孵化中心 / 孵化基地, or a "孵化器"党支部."""
+    return _has(text, r"党建孵化", r"孵化器.?党支部", r"党组织孵化")
+
+
+@rule("孵化站", POSITIVE)
+def incubates_party_organizations(text: str) -> bool:
+    """孵化 + 党组织/党支部 nearby, or 入壳孵化."""
+    return _has(text, r"孵化[^，。；\n]{0,8}党(组织|支部)", r"入壳孵化", r"孵化党")
+
+
+@rule("孵化站", NEGATIVE)
+def startup_incubator(text: str) -> bool:
+    """A business incubator: 创业孵化器, 众创空间, 科技企业孵化器, 入孵企业."""
+    return _has(text, r"创业孵化", r"众创空间", r"科技企业孵化器", r"入孵企业", r"双创孵化")
+
+
+@rule("孵化站", NEGATIVE)
+def incubates_other_things(text: str) -> bool:
+    """孵化 of projects, brands or talent."""
+    return _has(text, r"(项目|品牌|人才)孵化", r"孵化(项目|品牌|人才)")
+
+
+
+# ---- 示范岗 · model post ------------------------------------------------------------
+
+@rule("示范岗", POSITIVE)
+def model_post_named(text: str) -> bool:
+    """党员示范岗, 共产党员示范岗, 党员先锋岗, 党建示范岗, 先锋示范岗."""
+    return _has(text, r"示范岗", r"先锋岗")
+
+
+@rule("示范岗", POSITIVE)
+def party_member_zone(text: str) -> bool:
+    """党员责任区 / 党员示范区."""
+    return _has(text, r"党员责任区", r"党员示范区")
+
+
+@rule("示范岗", POSITIVE)
+def post_with_duties(text: str) -> bool:
+    """设岗定责 wording."""
+    return "设岗定责" in text
+
+
+@rule("示范岗", NEGATIVE)
+def demonstration_unit(text: str) -> bool:
+    """A demonstration site or unit: 党建示范点, 示范基地, 示范企业, 示范村, 示范性党组织."""
+    return _has(text, r"示范点", r"示范基地", r"示范企业", r"示范村", r"示范性党组织")
+
+
+@rule("示范岗", NEGATIVE)
+def innovation_studio(text: str) -> bool:
+    """党员创新工作室 and other studios."""
+    return "创新工作室" in text
+
+
+# ---- 轮值主席 · rotating chair ---------------------------------------------------------
+
+@rule("轮值主席", POSITIVE)
+def rotating_chair_named(text: str) -> bool:
+    """轮值主席 / 轮值主席单位, but not 轮值主席国."""
+    return _has(text, r"轮值主席(?!国)")
+
+
+@rule("轮值主席", POSITIVE)
+def rotating_secretary_or_host(text: str) -> bool:
+    """轮值书记 / 轮值主持 / 轮值召集."""
+    return _has(text, r"轮值书记", r"轮值主持", r"轮值召集", r"轮值单位")
+
+
+@rule("轮值主席", POSITIVE)
+def takes_turns_leading(text: str) -> bool:
+    """轮流担任 / 轮流牵头 / 轮流召集 (牵头单位, 召集人)."""
+    return _has(text, r"轮流(担任|牵头|召集|主持)")
+
+
+@rule("轮值主席", NEGATIVE)
+def diplomatic_presidency(text: str) -> bool:
+    """Diplomacy: 轮值主席国, 上合组织, 东盟, 欧盟, G20."""
+    return _has(text, r"轮值主席国", r"上合组织", r"东盟", r"欧盟", r"G20", r"二十国集团")
+
+
+@rule("轮值主席", NEGATIVE)
+def company_rotating_chairman(text: str) -> bool:
+    """Company rotation: 轮值董事长 / 轮值CEO / 轮值总裁."""
+    return _has(text, r"轮值董事长", r"轮值(ceo|CEO)", r"轮值总裁", r"轮值会长", r"轮值理事长")
+
+
+@rule("轮值主席", NEGATIVE)
+def job_rotation(text: str) -> bool:
+    """Staff or job rotation: 轮岗, 轮班."""
+    return _has(text, r"轮岗", r"轮班")
+
+
+
+# ---- applying the rules ------------------------------------------------------------------
+
+def rule_votes(text: str, normalized: bool = False) -> dict[str, int]:
+    """Every rule's vote on one text: rule name → POSITIVE, NEGATIVE or ABSTAIN."""
+    clean = text if normalized else normalize(text)
+    return {r.name: (r.polarity if r.fires(clean) else ABSTAIN) for r in RULES}
+
+
+def baseline_labels(text: str, normalized: bool = False) -> list[str]:
+    """Labels whose positive votes outnumber their negative votes."""
+    votes = rule_votes(text, normalized)
+    tally = {lab: 0 for lab in LABELS}
+    for r in RULES:
+        tally[r.label] += votes[r.name]
+    return [lab for lab in LABELS if tally[lab] > 0]
+
+
+def baseline_matrix(texts, normalized: bool = False):
+    """0/1 matrix (n × 4) of the keyword baseline's labels."""
+    import numpy as np
+
+    rows = [[lab in baseline_labels(t, normalized) for lab in LABELS] for t in texts]
+    return np.array(rows, dtype=np.int8).reshape(-1, len(LABELS))
+
+
+def rule_analysis(texts, y_true=None, normalized: bool = False) -> list[dict]:
+    """One row per rule: coverage, overlaps, conflicts and (with labels) precision.
+
+    - coverage: share of texts where the rule fires;
+    - overlaps: share where it fires together with another rule of its label;
+    - conflicts: share where a rule of its label with the opposite polarity fires too;
+    - precision: among texts where it fires, share whose true label agrees with its vote.
+    """
+    import numpy as np
+
+    clean = [t if normalized else normalize(t) for t in texts]
+    fired = np.array([[r.fires(t) for r in RULES] for t in clean], dtype=bool).reshape(len(clean), len(RULES))
+    rows = []
+    for i, r in enumerate(RULES):
+        same = [j for j, other in enumerate(RULES) if other.label == r.label and j != i]
+        opposite = [j for j in same if RULES[j].polarity != r.polarity]
+        hits = fired[:, i]
+        row = {
+            "rule": r.name, "label": r.label, "polarity": "+" if r.polarity > 0 else "-",
+            "coverage": float(hits.mean()) if len(clean) else 0.0,
+            "overlaps": float((hits & fired[:, same].any(axis=1)).mean()) if same and len(clean) else 0.0,
+            "conflicts": float((hits & fired[:, opposite].any(axis=1)).mean()) if opposite and len(clean) else 0.0,
+        }
+        if y_true is not None:
+            truth = np.asarray(y_true)[:, LABELS.index(r.label)] == (1 if r.polarity > 0 else 0)
+            row["precision"] = float(truth[hits].mean()) if hits.any() else float("nan")
+        rows.append(row)
+    return rows

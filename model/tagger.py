@@ -1,0 +1,81 @@
+"""Prediction: the public Python API.
+
+>>> from model import Tagger
+>>> tagger = Tagger.load()                      # the shipped default model
+>>> result = tagger.tag("园区12家单位党组织组建党建联盟，成员单位轮流担任轮值主席")
+>>> sorted(result.scores) == sorted(["联盟", "孵化站", "示范岗", "轮值主席"])
+True
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import numpy as np
+
+from .evidence import LabelEvidence, explain
+from .labels import LABELS
+from .store import load
+
+__all__ = ["Tagger", "Tagging"]
+
+
+@dataclass(frozen=True)
+class Tagging:
+    """The result for one text: predicted label keys and every label's probability."""
+
+    labels: list[str]
+    scores: dict[str, float]
+    evidence: dict[str, LabelEvidence] | None = field(default=None, compare=False)
+
+    def to_dict(self) -> dict:
+        out = {"labels": self.labels, "scores": self.scores}
+        if self.evidence is not None:
+            out["evidence"] = {lab: ev.to_dict() for lab, ev in self.evidence.items()}
+        return out
+
+
+class Tagger:
+    """Tags texts with the practice labels, using a verified model directory."""
+
+    def __init__(self, pipeline, card: dict):
+        self.pipeline = pipeline
+        self.card = card
+        self.thresholds = {lab: float(card["thresholds"][lab]) for lab in LABELS}
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> "Tagger":
+        """Load the shipped default model, or the model directory at ``path``."""
+        return cls(*load(path))
+
+    def tag(self, text: str, threshold: float | None = None, evidence: bool = False, k: int = 3) -> Tagging:
+        """Scores and labels for one text.
+
+        ``threshold`` overrides the per-label thresholds. With ``evidence=True``
+        each predicted label gets up to ``k`` sentences (with offsets into
+        ``text``) and its top weighted features: see :mod:`model.evidence`.
+        """
+        return next(self.tag_many([text], threshold=threshold, evidence=evidence, k=k))
+
+    def tag_many(self, texts: Iterable[str], batch_size: int = 64, threshold: float | None = None,
+                 evidence: bool = False, k: int = 3) -> Iterator[Tagging]:
+        """Lazily tag an iterable of texts, in order, ``batch_size`` at a time."""
+        iterator = iter(texts)
+        while batch := list(islice(iterator, batch_size)):
+            for text in batch:
+                if not isinstance(text, str):
+                    raise TypeError(f"expected str, got {type(text).__name__}")
+            for text, row in zip(batch, self.pipeline.predict_proba(batch)):
+                result = self._tagging(row, threshold)
+                if evidence:
+                    result = Tagging(result.labels, result.scores,
+                                     explain(self.pipeline, text, result.labels, k=k))
+                yield result
+
+    def _tagging(self, proba: np.ndarray, threshold: float | None) -> Tagging:
+        scores = {lab: round(float(np.clip(p, 0.0, 1.0)), 6) for lab, p in zip(LABELS, proba)}
+        labels = [lab for lab in LABELS
+                  if scores[lab] >= (self.thresholds[lab] if threshold is None else threshold)]
+        return Tagging(labels, scores)

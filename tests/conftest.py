@@ -1,0 +1,41 @@
+"""Shared fixtures: paths and a small model trained once per test session."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+SHARED_SEEDS = ROOT.parent / "shared" / "seeds"
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@pytest.fixture(scope="session")
+def seed_records() -> list[dict]:
+    return read_jsonl(SEEDS / "seeds.jsonl")
+
+
+@pytest.fixture(scope="session")
+def small_corpus(seed_records) -> list[dict]:
+    """Seeds plus up to 120 corpus articles: enough for every label to have positives."""
+    corpus = SEEDS / "corpus.jsonl"
+    extra = read_jsonl(corpus)[::5][:120] if corpus.exists() else []
+    return seed_records + extra
+
+
+@pytest.fixture(scope="session")
+def small_model_dir(tmp_path_factory, small_corpus) -> Path:
+    """A model trained on the small corpus and saved with its card."""
+    from model.data import label_matrix
+    from model.store import save
+    from model.train import TrainConfig, train
+
+    out = tmp_path_factory.mktemp("model")
+    trained = train([r["text"] for r in small_corpus], label_matrix(small_corpus), TrainConfig(folds=3))
+    save(trained, out, training_data={"files": ["fixture"], "sha256": "-"})
+    return out

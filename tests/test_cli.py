@@ -1,0 +1,92 @@
+"""The command line, run as a user runs it: a subprocess of the installed script."""
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import SEEDS
+
+DANGJIAN = shutil.which("dangjian", path=str(Path(sys.executable).parent)) or shutil.which("dangjian")
+
+
+def run(*args, stdin=None, cwd=None):
+    return subprocess.run([DANGJIAN, *map(str, args)], input=stdin, capture_output=True,
+                          text=True, encoding="utf-8", cwd=cwd, timeout=300)
+
+
+def rows(stdout):
+    return [json.loads(line) for line in stdout.splitlines()]
+
+
+@pytest.mark.parametrize("command", [[], ["score"], ["train"]])
+def test_help_explains_with_an_example(command):
+    out = run(*command, "--help")
+    assert out.returncode == 0
+    assert "usage: dangjian" in out.stdout
+    if command:
+        assert "example" in out.stdout
+
+
+def test_usage_error_exits_2():
+    assert run("score").returncode == 2
+    assert run("frobnicate").returncode == 2
+
+
+def test_score_seed_directory(tmp_path):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for path in SEEDS.glob("*.txt"):
+        shutil.copy(path, folder / path.name)
+    out = run("score", folder)
+    assert out.returncode == 0, out.stderr
+    result = {r["id"]: r for r in rows(out.stdout)}
+    assert sorted(result) == sorted(p.name for p in SEEDS.glob("*.txt"))
+    assert result["003_50470bdb421857b8.txt"]["labels"] == []
+    assert result["004_ddaa4c428c78c2ff.txt"]["labels"] == ["联盟", "示范岗", "轮值主席"]
+    assert "scored 5, errors 0" in out.stderr
+
+
+def test_score_jsonl_file_and_stdin_with_a_bad_line(tmp_path):
+    records = [{"id": "a", "text": "成立党建联盟"}, {"id": "b", "text": "主题党日"}]
+    data = "\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n{broken\n"
+    (tmp_path / "in.jsonl").write_text(data, encoding="utf-8")
+    for source, stdin in ((tmp_path / "in.jsonl", None), ("-", data)):
+        out = run("score", source, stdin=stdin)
+        assert out.returncode == 3
+        got = rows(out.stdout)
+        assert [r["id"] for r in got][:2] == ["a", "b"]
+        assert "error" in got[2] and got[2]["id"].endswith(":3")
+        assert set(got[0]["scores"]) == {"联盟", "孵化站", "示范岗", "轮值主席"}
+
+
+def test_missing_file_is_a_record_error_and_the_batch_goes_on(tmp_path):
+    good = tmp_path / "good.txt"
+    good.write_text("园区党建联盟成立", encoding="utf-8")
+    out = run("score", tmp_path / "missing.txt", good, "-o", tmp_path / "out.jsonl")
+    assert out.returncode == 3
+    got = rows((tmp_path / "out.jsonl").read_text(encoding="utf-8"))
+    assert "error" in got[0] and "labels" in got[1]
+    assert out.stdout == ""
+
+
+def test_train_then_score_with_the_new_model(tmp_path, small_corpus):
+    data = tmp_path / "data.jsonl"
+    data.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in small_corpus), encoding="utf-8")
+    out = run("train", "--data", data, "-o", tmp_path / "m", "--folds", "3")
+    assert out.returncode == 0, out.stderr
+    card = json.loads((tmp_path / "m" / "card.json").read_text(encoding="utf-8"))
+    assert card["training_data"]["n_train"] + card["training_data"]["n_dev"] == len(small_corpus)
+    scored = run("score", SEEDS / "004_ddaa4c428c78c2ff.txt", "--model", tmp_path / "m")
+    assert scored.returncode == 0 and len(rows(scored.stdout)) == 1
+
+
+def test_tampered_model_is_refused_in_one_line(tmp_path, small_model_dir):
+    copy = tmp_path / "m"
+    shutil.copytree(small_model_dir, copy)
+    (copy / "model.joblib").write_bytes(b"not a model")
+    out = run("score", SEEDS / "004_ddaa4c428c78c2ff.txt", "--model", copy)
+    assert out.returncode == 1
+    assert out.stderr.strip().count("\n") == 0 and "refusing to load" in out.stderr

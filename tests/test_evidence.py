@@ -1,0 +1,63 @@
+from hypothesis import given, settings, strategies as st
+import pytest
+
+from features.normalize import normalize
+from model import LABELS, Tagger
+from model.evidence import locate_term, split_sentences
+
+
+@pytest.fixture(scope="module")
+def tagger():
+    return Tagger.load()
+
+
+pieces = st.sampled_from([
+    "黨建聯盟", "成員單位輪流擔任輪值主席", "領(lǐng)", "產(chǎn)業(yè)", "。", "！", "?!", "秉h", "\n",
+    "　", "ＡＢ", " ", "設立黨員先鋒崗", "孵化站", "?", "“", "”", "；", "主題黨日",
+])
+traditional_noisy = st.lists(pieces, max_size=40).map("".join)
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.one_of(st.text(), traditional_noisy))
+def test_evidence_offsets_point_into_the_original_text(tagger, text):
+    result = tagger.tag(text, evidence=True, threshold=0.0)  # every label predicted
+    assert set(result.evidence) == set(LABELS)
+    for ev in result.evidence.values():
+        for s in ev.sentences:
+            assert text[s.start:s.end] == s.text and s.text.strip()
+            assert s.weight > 0
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(st.text(), traditional_noisy))
+def test_sentences_are_ordered_trimmed_and_disjoint(text):
+    spans = split_sentences(text)
+    for (s1, e1), (s2, e2) in zip(spans, spans[1:]):
+        assert e1 <= s2
+    for s, e in spans:
+        assert text[s:e] == text[s:e].strip() and text[s:e]
+
+
+@settings(max_examples=200, deadline=None)
+@given(traditional_noisy, st.sampled_from(["党建联盟", "轮值主席", "产业", "党员先锋岗", "孵化站"]))
+def test_located_terms_are_the_term_in_original_form(text, term):
+    span = locate_term(text, term)
+    if span is not None:
+        assert normalize(text[span[0]:span[1]]).replace(" ", "") == term
+    else:
+        assert term not in normalize(text).replace(" ", "")
+
+
+def test_seed_000_evidence_is_traditional_text_from_the_file(tagger):
+    from conftest import SEEDS
+
+    text = (SEEDS / "000_0760089758dcbcdf.txt").read_text(encoding="utf-8")
+    result = tagger.tag(text, evidence=True)
+    assert result.labels
+    for label in result.labels:
+        sentences = result.evidence[label].sentences
+        assert sentences
+        for s in sentences:
+            assert text[s.start:s.end] == s.text
+        assert any("黨" in s.text for s in sentences)  # traditional, as in the file

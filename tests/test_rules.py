@@ -1,0 +1,46 @@
+import numpy as np
+
+from model.labels import LABELS
+from model.rules import NEGATIVE, POSITIVE, RULES, baseline_labels, rule, rule_analysis, rule_votes
+
+
+def test_every_rule_is_documented_and_targets_a_label():
+    assert {r.label for r in RULES} == set(LABELS)
+    for r in RULES:
+        assert r.doc, f"{r.name} has no docstring"
+        assert r.polarity in (POSITIVE, NEGATIVE)
+    assert len({r.name for r in RULES}) == len(RULES)
+
+
+def test_codebook_positive_wording_is_found_in_traditional_script():
+    assert baseline_labels("成立產業鏈黨建聯盟，推行季度輪值主席制度，設立黨員先鋒崗，建黨建孵化站") == list(LABELS)
+
+
+def test_codebook_negatives_do_not_fire_the_label():
+    assert baseline_labels("中方接任上合组织轮值主席国") == []
+    assert baseline_labels("入驻创业孵化器的科技企业") == []
+    assert baseline_labels("成立产业技术创新联盟") == []
+    assert baseline_labels("创建党建示范点") == []
+
+
+def test_votes_cover_every_rule():
+    votes = rule_votes("党建联盟")
+    assert set(votes) == {r.name for r in RULES}
+    assert votes["alliance_named"] == POSITIVE
+
+
+def test_analysis_table_counts_coverage_conflicts_and_precision():
+    texts = ["成立党建联盟和联合党支部", "党建联盟", "主题党日"]
+    y = np.array([[1, 0, 0, 0], [1, 0, 0, 0], [0, 0, 0, 0]])
+    table = {row["rule"]: row for row in rule_analysis(texts, y)}
+    assert table["alliance_named"]["coverage"] == 2 / 3
+    assert table["alliance_named"]["conflicts"] == 1 / 3
+    assert table["alliance_named"]["precision"] == 1.0
+    assert table["single_joint_committee"]["precision"] == 0.0
+
+
+def test_bad_rule_target_is_refused():
+    import pytest
+
+    with pytest.raises(ValueError):
+        rule("unknown", POSITIVE)

@@ -1,0 +1,55 @@
+import json
+import shutil
+
+import pytest
+
+from model import ModelError, Tagger
+from model.store import load, read_card
+
+
+def test_card_describes_the_model(small_model_dir):
+    card = read_card(small_model_dir)
+    assert card["labels"] == ["联盟", "孵化站", "示范岗", "轮值主席"]
+    assert set(card["thresholds"]) == set(card["labels"])
+    assert card["tokenizer"]["backend"] == card["config"]["tokenizer_backend"] in ("jieba", "rjieba")
+    assert {"scikit-learn", "jieba", "numpy", "opencc"} <= set(card["versions"])
+    assert len(card["artifact"]["sha256"]) == 64
+    assert card["metrics"]["cv"]["folds"] == 3
+
+
+def test_a_tampered_artifact_is_refused(small_model_dir, tmp_path):
+    copy = tmp_path / "m"
+    shutil.copytree(small_model_dir, copy)
+    with (copy / "model.joblib").open("ab") as handle:
+        handle.write(b"\0")
+    with pytest.raises(ModelError, match="refusing to load"):
+        Tagger.load(copy)
+
+
+def test_a_missing_card_is_refused(small_model_dir, tmp_path):
+    copy = tmp_path / "m"
+    shutil.copytree(small_model_dir, copy)
+    (copy / "card.json").unlink()
+    with pytest.raises(ModelError, match="no model card"):
+        load(copy)
+
+
+def test_a_card_pointing_outside_its_directory_is_refused(small_model_dir, tmp_path):
+    copy = tmp_path / "m"
+    shutil.copytree(small_model_dir, copy)
+    card = json.loads((copy / "card.json").read_text(encoding="utf-8"))
+    card["artifact"]["file"] = "../elsewhere.joblib"
+    (copy / "card.json").write_text(json.dumps(card), encoding="utf-8")
+    with pytest.raises(ModelError, match="outside"):
+        load(copy)
+
+
+def test_another_scikit_learn_version_is_reported_in_one_line(small_model_dir, tmp_path):
+    copy = tmp_path / "m"
+    shutil.copytree(small_model_dir, copy)
+    card = json.loads((copy / "card.json").read_text(encoding="utf-8"))
+    card["versions"]["scikit-learn"] = "0.0.1"
+    (copy / "card.json").write_text(json.dumps(card), encoding="utf-8")
+    with pytest.warns(UserWarning, match=r"saved with scikit-learn 0\.0\.1") as record:
+        Tagger.load(copy)
+    assert all("\n" not in str(w.message) for w in record)
