@@ -1,29 +1,31 @@
-"""Features: raw texts → token strings → TF-IDF matrix.
+"""Features: raw texts → (normalized text, token string) columns → TF-IDF vectorizers.
 
-:class:`TextPreparer` is the stateless step (normalize, tokenize, join tokens
-with spaces); :func:`make_vectorizer` builds the learned step from
-scikit-learn's :class:`~sklearn.feature_extraction.text.TfidfVectorizer`.
-Keeping them apart lets training tokenize a corpus once and cross-validate
+:class:`TextPreparer` is the stateless step: it normalizes each text and
+tokenizes it, giving a two-column array (``NORMALIZED``, ``TOKENS``). The
+learned steps are scikit-learn's :class:`TfidfVectorizer` over the token
+column (:func:`word_vectorizer`, :func:`char_vectorizer`). Keeping the
+stateless step apart lets training tokenize a corpus once and cross-validate
 only the learned steps.
 
->>> TextPreparer().transform(["黨建聯盟成立"])
-['党建联盟 成立']
+>>> TextPreparer().transform(["黨建聯盟成立。"]).tolist()
+[['党建联盟成立。', '党建联盟 成立']]
 """
 from __future__ import annotations
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.pipeline import FeatureUnion
 
 from .normalize import normalize
 from .tokenize import Tokenizer
 
-__all__ = ["TextPreparer", "make_vectorizer", "join_tokens"]
+__all__ = ["TextPreparer", "word_vectorizer", "char_vectorizer", "join_tokens", "NORMALIZED", "TOKENS"]
+
+NORMALIZED, TOKENS = 0, 1  # the columns TextPreparer emits
 
 
 class TextPreparer(TransformerMixin, BaseEstimator):
-    """Stateless transformer: each raw text → its normalized tokens joined by spaces."""
+    """Stateless transformer: raw texts → rows of (normalized text, tokens joined by spaces)."""
 
     def __init__(self, tokenizer: Tokenizer | None = None):
         self.tokenizer = tokenizer
@@ -31,9 +33,13 @@ class TextPreparer(TransformerMixin, BaseEstimator):
     def fit(self, X, y=None):
         return self
 
-    def transform(self, X) -> list[str]:
+    def transform(self, X) -> np.ndarray:
         tokenizer = self.tokenizer or Tokenizer()
-        return [" ".join(tokenizer(normalize(text))) for text in X]
+        rows = []
+        for text in X:
+            clean = normalize(text)
+            rows.append((clean, " ".join(tokenizer(clean))))
+        return np.array(rows, dtype=object).reshape(-1, 2)
 
 
 def join_tokens(token_string: str) -> str:
@@ -41,20 +47,13 @@ def join_tokens(token_string: str) -> str:
     return token_string.replace(" ", "")
 
 
-def make_vectorizer(word_ngrams=(1, 2), char_ngrams=(2, 3), min_df=2, max_features=None):
-    """TF-IDF over word n-grams of the token strings, plus character n-grams when asked.
+def word_vectorizer(ngrams=(1, 2), min_df=2) -> TfidfVectorizer:
+    """TF-IDF over word n-grams of a token string; sublinear TF so repetition does not dominate."""
+    return TfidfVectorizer(token_pattern=r"\S+", lowercase=False, ngram_range=ngrams,
+                           min_df=min_df, sublinear_tf=True, dtype=np.float32)
 
-    Character n-grams let 示范岗 inside 党员示范岗 (one jieba token) still count.
-    Sublinear TF keeps one long page from dominating through repetition.
-    """
-    words = TfidfVectorizer(
-        token_pattern=r"\S+", lowercase=False, ngram_range=word_ngrams,
-        min_df=min_df, sublinear_tf=True, max_features=max_features, dtype=np.float32,
-    )
-    if not char_ngrams:
-        return words
-    chars = TfidfVectorizer(
-        analyzer="char", preprocessor=join_tokens, lowercase=False, ngram_range=char_ngrams,
-        min_df=min_df, sublinear_tf=True, max_features=max_features, dtype=np.float32,
-    )
-    return FeatureUnion([("words", words), ("chars", chars)])
+
+def char_vectorizer(ngrams=(2, 3), min_df=2) -> TfidfVectorizer:
+    """TF-IDF over character n-grams of the tokens: 示范岗 inside 党员示范岗 still counts."""
+    return TfidfVectorizer(analyzer="char", preprocessor=join_tokens, lowercase=False, ngram_range=ngrams,
+                           min_df=min_df, sublinear_tf=True, dtype=np.float32)

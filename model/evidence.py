@@ -72,12 +72,13 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 
 
 def _feature_names(vectorizer) -> np.ndarray:
+    """Feature names without the ``words__`` / ``chars__`` / ``rules__`` prefixes."""
     return np.array([n.split("__", 1)[-1] for n in vectorizer.get_feature_names_out()], dtype=object)
 
 
 def explain(pipeline, text: str, labels: list[str], k: int = 3, n_features: int = 8) -> dict[str, LabelEvidence]:
     """Evidence for each label in ``labels``: top-k sentences and top weighted features."""
-    prepare, vectorizer, clf = (pipeline.named_steps[s] for s in ("prepare", "tfidf", "clf"))
+    prepare, vectorizer, clf = (pipeline.named_steps[s] for s in ("prepare", "features", "clf"))
     spans = split_sentences(text)
     if not labels or not spans:
         return {lab: LabelEvidence(lab) for lab in labels}

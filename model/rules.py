@@ -18,12 +18,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable
 
+import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin
+
 from features.normalize import normalize
 
 from .labels import LABELS
 
 __all__ = ["Rule", "RULES", "rule", "POSITIVE", "NEGATIVE", "ABSTAIN",
-           "rule_votes", "baseline_labels", "baseline_matrix", "rule_analysis"]
+           "rule_votes", "baseline_labels", "baseline_matrix", "rule_analysis", "RuleVotes"]
 
 POSITIVE, NEGATIVE, ABSTAIN = 1, -1, 0
 
@@ -179,6 +182,13 @@ def takes_turns_leading(text: str) -> bool:
     return _has(text, r"轮流(担任|牵头|召集|主持)")
 
 
+@rule("轮值主席", POSITIVE)
+def rotation_in_other_words(text: str) -> bool:
+    """The lead passes in turn without the word 轮值: 交替牵头, 依次接任, 按年度轮换召集单位."""
+    return _has(text, r"(交替|依次|轮换|轮流)(牵头|召集|主持|担任|承担|接任|接手)",
+                r"(牵头|召集|主席|主持)(单位|工作|职责|权|人)?[^，。；\n]{0,8}(轮换|交替|轮流|依次|一换)")
+
+
 @rule("轮值主席", NEGATIVE)
 def diplomatic_presidency(text: str) -> bool:
     """Diplomacy: 轮值主席国, 上合组织, 东盟, 欧盟, G20."""
@@ -217,8 +227,6 @@ def baseline_labels(text: str, normalized: bool = False) -> list[str]:
 
 def baseline_matrix(texts, normalized: bool = False):
     """0/1 matrix (n × 4) of the keyword baseline's labels."""
-    import numpy as np
-
     rows = [[lab in baseline_labels(t, normalized) for lab in LABELS] for t in texts]
     return np.array(rows, dtype=np.int8).reshape(-1, len(LABELS))
 
@@ -231,8 +239,6 @@ def rule_analysis(texts, y_true=None, normalized: bool = False) -> list[dict]:
     - conflicts: share where a rule of its label with the opposite polarity fires too;
     - precision: among texts where it fires, share whose true label agrees with its vote.
     """
-    import numpy as np
-
     clean = [t if normalized else normalize(t) for t in texts]
     fired = np.array([[r.fires(t) for r in RULES] for t in clean], dtype=bool).reshape(len(clean), len(RULES))
     rows = []
@@ -251,3 +257,23 @@ def rule_analysis(texts, y_true=None, normalized: bool = False) -> list[dict]:
             row["precision"] = float(truth[hits].mean()) if hits.any() else float("nan")
         rows.append(row)
     return rows
+
+
+class RuleVotes(TransformerMixin, BaseEstimator):
+    """Stateless transformer: normalized texts → one 0/1 column per rule (did it fire?).
+
+    Stacked beside the TF-IDF columns, it lets the classifier learn how far to
+    trust each codebook wording, which a bag of words dilutes in long pages.
+    """
+
+    def fit(self, X, y=None):
+        return self
+
+    def transform(self, X):
+        from scipy import sparse
+
+        rows = [[r.fires(text) for r in RULES] for text in X]
+        return sparse.csr_matrix(np.array(rows, dtype=np.float32).reshape(len(rows), len(RULES)))
+
+    def get_feature_names_out(self, input_features=None):
+        return np.array([f"rule:{r.name}" for r in RULES], dtype=object)

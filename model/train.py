@@ -1,8 +1,10 @@
 """Training: labelled texts → fitted pipeline + per-label thresholds chosen by cross-validation.
 
 The pipeline is ``TextPreparer`` (normalize + tokenize, stateless) →
-TF-IDF → one-vs-rest logistic regression with balanced class weights.
-Texts are tokenized once; cross-validation refits only the learned steps.
+features (word TF-IDF, character TF-IDF, and the codebook's keyword rule
+votes, joined by a ``ColumnTransformer``) → one-vs-rest logistic regression
+with balanced class weights. Texts are tokenized once; cross-validation
+refits only the learned steps.
 Everything is seeded, so the same data gives the same model and scores.
 """
 from __future__ import annotations
@@ -11,16 +13,18 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from sklearn.base import clone
+from sklearn.compose import ColumnTransformer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
 from sklearn.model_selection import KFold, cross_val_predict
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import Pipeline
 
-from features import TextPreparer, Tokenizer, make_vectorizer
+from features import NORMALIZED, TOKENS, TextPreparer, Tokenizer, char_vectorizer, word_vectorizer
 
 from .labels import LABELS
 from .metrics import multilabel_report
+from .rules import RuleVotes
 
 __all__ = ["TrainConfig", "TrainedModel", "train", "choose_thresholds"]
 
@@ -35,6 +39,7 @@ class TrainConfig:
     word_ngrams: tuple[int, int] = (1, 2)
     char_ngrams: tuple[int, int] | None = (2, 3)
     min_df: int = 2
+    rule_votes: bool = True
     folds: int = 5
     seed: int = 0
     tokenizer_backend: str = "rjieba"
@@ -52,8 +57,13 @@ def _learned_steps(config: TrainConfig) -> Pipeline:
     classifier = LogisticRegression(
         C=config.C, class_weight="balanced", solver="liblinear", random_state=config.seed,
     )
+    columns = [("words", word_vectorizer(config.word_ngrams, config.min_df), TOKENS)]
+    if config.char_ngrams:
+        columns.append(("chars", char_vectorizer(config.char_ngrams, config.min_df), TOKENS))
+    if config.rule_votes:
+        columns.append(("rules", RuleVotes(), NORMALIZED))
     return Pipeline([
-        ("tfidf", make_vectorizer(config.word_ngrams, config.char_ngrams, config.min_df)),
+        ("features", ColumnTransformer(columns, sparse_threshold=1.0)),
         ("clf", OneVsRestClassifier(classifier)),
     ])
 

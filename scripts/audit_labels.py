@@ -2,7 +2,7 @@
 
 The baseline is the codebook's wording as rules (model/rules.py). Each
 disagreement (article, label) was re-read by hand and either fixed in the
-drafts or kept; the decisions live in seeds/label_audit.jsonl as
+drafts or kept; the decisions live in corpus/label_audit.jsonl as
 ``{"id", "label", "gold", "baseline", "decision", "why"}``.
 
 Usage:
@@ -23,7 +23,7 @@ from model.labels import LABELS  # noqa: E402
 from model.rules import baseline_labels  # noqa: E402
 
 CORPUS = ROOT / "seeds" / "corpus.jsonl"
-DECISIONS = ROOT / "seeds" / "label_audit.jsonl"
+DECISIONS = ROOT / "corpus" / "label_audit.jsonl"
 REPORT = ROOT / "seeds" / "LABEL_AUDIT.md"
 
 

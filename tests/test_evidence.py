@@ -61,3 +61,34 @@ def test_seed_000_evidence_is_traditional_text_from_the_file(tagger):
         for s in sentences:
             assert text[s.start:s.end] == s.text
         assert any("黨" in s.text for s in sentences)  # traditional, as in the file
+
+
+def test_top_evidence_for_true_positives_names_the_practice(tagger, capsys):
+    """On dev, the top sentence of a true positive holds a codebook term or one of the label's strongest features."""
+    import numpy as np
+
+    from conftest import SEEDS, read_jsonl
+    from model.evidence import _feature_names
+    from model.rules import RULES
+
+    names = _feature_names(tagger.pipeline.named_steps["features"])
+    estimators = tagger.pipeline.named_steps["clf"].estimators_
+    strongest = {lab: set(names[np.argsort(-np.ravel(est.coef_))[:100]]) for lab, est in zip(LABELS, estimators)}
+    dev = [r for r in read_jsonl(SEEDS / "corpus.jsonl") if r["split"] == "dev"]
+    hits = by_rule = cases = 0
+    for record in dev:
+        result = tagger.tag(record["text"], evidence=True, k=1)
+        for label in set(result.labels) & set(record["labels"]):
+            cases += 1
+            sentences = result.evidence[label].sentences
+            if not sentences:
+                continue
+            clean = normalize(sentences[0].text)
+            codebook = any(r.fires(clean) for r in RULES if r.label == label and r.polarity > 0)
+            by_rule += codebook
+            hits += codebook or bool(strongest[label] & set(sentences[0].terms))
+    share = hits / cases
+    with capsys.disabled():
+        print(f"\nevidence: top sentence holds a codebook term or a top-100 feature in {hits}/{cases} dev true "
+              f"positives ({share:.0%}; codebook term alone {by_rule / cases:.0%})")
+    assert share >= 0.8

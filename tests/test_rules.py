@@ -44,3 +44,21 @@ def test_bad_rule_target_is_refused():
 
     with pytest.raises(ValueError):
         rule("unknown", POSITIVE)
+
+
+def test_rule_votes_transformer_has_one_column_per_rule():
+    from model.rules import RuleVotes
+
+    texts = ["党建联盟", "上合组织轮值主席国", ""]
+    matrix = RuleVotes().fit_transform(texts).toarray()
+    assert matrix.shape == (3, len(RULES))
+    for row, text in zip(matrix, texts):
+        votes = rule_votes(text, normalized=True)
+        assert list(row) == [float(votes[r.name] != 0) for r in RULES]
+    assert list(RuleVotes().get_feature_names_out()) == [f"rule:{r.name}" for r in RULES]
+
+
+def test_rotation_without_the_word_is_found_but_job_rotation_is_not():
+    assert baseline_labels("联盟召集工作由三个县区按年度交替承担") == ["轮值主席"]
+    assert baseline_labels("主席单位一年一换") == ["轮值主席"]
+    assert baseline_labels("干部每年轮换一次岗位，医生轮流坐诊") == []
