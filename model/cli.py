@@ -171,10 +171,17 @@ def cmd_train(args) -> int:
 
 
 def highlight(sentence: str, terms, colour: bool) -> str:
-    """Mark the deciding terms inside an original sentence."""
-    from .evidence import locate_term
+    """Mark in an original sentence what its rules matched and its top three words."""
+    from features import normalize
 
-    spans = sorted(filter(None, (locate_term(sentence, t) for t in terms)))
+    from .evidence import locate_term
+    from .rules import RULES
+
+    by_name = {f"rule:{r.name}": r for r in RULES}
+    clean = normalize(sentence)
+    wanted = [m.group(0) for t in terms if t in by_name and (m := by_name[t].find(clean))]
+    wanted += [t for t in terms if not t.startswith("rule:")][:3]
+    spans = sorted(filter(None, (locate_term(sentence, t) for t in wanted)), key=lambda s: (s[0], -s[1]))
     out, last = [], 0
     for start, end in spans:
         if start < last:
@@ -208,7 +215,7 @@ def cmd_explain(args) -> int:
         ev = result.evidence[label]
         print(f"\n{label}  score {result.scores[label]:.2f} (threshold {tagger.thresholds[label]:.2f})")
         for s in ev.sentences:
-            print(f"  [{s.start}:{s.end}] {highlight(s.text, s.terms[:4], colour)}")
+            print(f"  [{s.start}:{s.end}] {highlight(s.text, s.terms, colour)}")
         print("  terms: " + ", ".join(f"{name} {w:+.3f}" for name, w in ev.features))
     return EXIT_OK
 

@@ -26,6 +26,8 @@ _SENTENCE_END = re.compile(r"[。！？；]+[”’」』）)]*|[!?;]+(?=\s|$)|\
 
 @dataclass(frozen=True)
 class Sentence:
+    """An evidence sentence: ``text == original[start:end]``; ``terms``: its words and rules by weight."""
+
     text: str
     start: int
     end: int
@@ -87,7 +89,9 @@ def explain(pipeline, text: str, labels: list[str], k: int = 3, n_features: int 
     sentence_rows = vectorizer.transform(prepare.transform([text[s:e] for s, e in spans]))
     present = (sentence_rows[:, cols] > 0).astype(np.float64).tocsr()  # sentence × doc feature
     holders = np.asarray(present.sum(axis=0)).ravel()
+    full_names = vectorizer.get_feature_names_out()[cols]
     names = _feature_names(vectorizer)[cols]
+    is_fragment = np.array([n.startswith("chars__") for n in full_names])  # character n-grams
     result = {}
     for label in labels:
         weights = np.ravel(clf.estimators_[LABELS.index(label)].coef_)[cols] * doc.data
@@ -100,7 +104,8 @@ def explain(pipeline, text: str, labels: list[str], k: int = 3, n_features: int 
                 break
             s, e = spans[i]
             held = set(present[i].indices)
-            terms = tuple(dict.fromkeys(str(names[j]) for j in by_weight if j in held))[:n_features]
+            terms = tuple(dict.fromkeys(str(names[j]) for j in by_weight if j in held and not is_fragment[j]))
+            terms = terms[:n_features]
             sentences.append(Sentence(text[s:e], s, e, float(contrib[i]), terms))
         features = list({str(names[j]): float(weights[j]) for j in reversed(by_weight)}.items())
         features = sorted(features, key=lambda item: -item[1])[:n_features]

@@ -36,15 +36,19 @@ class Rule:
     name: str
     label: str
     polarity: int
-    fires: Callable[[str], bool]
+    find: Callable[[str], "re.Match | None"]
     doc: str
+
+    def fires(self, text: str) -> bool:
+        """Does the rule's wording occur in the (normalized) text?"""
+        return self.find(text) is not None
 
 
 RULES: list[Rule] = []
 
 
 def rule(label: str, polarity: int):
-    """Register the decorated ``text -> bool`` function as a rule voting ``polarity`` for ``label``."""
+    """Register the decorated ``text -> match or None`` function as a rule voting ``polarity`` for ``label``."""
     if label not in LABELS or polarity not in (POSITIVE, NEGATIVE):
         raise ValueError(f"bad rule target {label!r}/{polarity!r}")
 
@@ -60,71 +64,71 @@ def _compiled(patterns: tuple[str, ...]) -> re.Pattern:
     return re.compile("|".join(patterns))
 
 
-def _has(text: str, *patterns: str) -> bool:
-    """True when any of the regular expressions matches somewhere in the text."""
-    return _compiled(patterns).search(text) is not None
+def _has(text: str, *patterns: str) -> re.Match | None:
+    """The first match of any of the regular expressions in the text, or None."""
+    return _compiled(patterns).search(text)
 
 
 # ---- 联盟 · alliance ------------------------------------------------------------
 
 @rule("联盟", POSITIVE)
-def alliance_named(text: str) -> bool:
+def alliance_named(text: str) -> re.Match | None:
     """Named party-building alliance: 党建联盟, 产业链/区域化党建联盟, 联盟党委."""
     return _has(text, r"党建[^，。；\n]{0,6}联盟", r"联盟党委", r"党建联盟")
 
 
 @rule("联盟", POSITIVE)
-def alliance_community(text: str) -> bool:
+def alliance_community(text: str) -> re.Match | None:
     """党建共同体 / 党建联合体 as the body of joint party building."""
     return _has(text, r"党建共同体", r"党建联合体", r"党建共建联合体")
 
 
 @rule("联盟", POSITIVE)
-def alliance_member_units(text: str) -> bool:
+def alliance_member_units(text: str) -> re.Match | None:
     """成员单位 together with 联建共建 / 组织共建 / 活动共办 / 资源共享."""
-    return "成员单位" in text and _has(text, r"联建共建", r"组织共建", r"活动共办", r"资源共享")
+    return _has(text, r"联建共建", r"组织共建", r"活动共办", r"资源共享") if "成员单位" in text else None
 
 
 @rule("联盟", NEGATIVE)
-def business_alliance(text: str) -> bool:
+def business_alliance(text: str) -> re.Match | None:
     """A business or technology alliance: 产业技术创新联盟, 电商联盟 and kin."""
     return _has(text, r"技术创新联盟", r"电商联盟", r"直播电商联盟", r"旅游联盟", r"品牌联盟", r"产业联盟")
 
 
 @rule("联盟", NEGATIVE)
-def single_joint_committee(text: str) -> bool:
+def single_joint_committee(text: str) -> re.Match | None:
     """One organization formed jointly: 综合党委, 联合党支部, 联合党委."""
     return _has(text, r"综合党委", r"联合党支部", r"联合党委", r"联合党组织")
 
 
 @rule("联盟", NEGATIVE)
-def pairing_only(text: str) -> bool:
+def pairing_only(text: str) -> re.Match | None:
     """A one-off pairing of two units: 结对共建."""
-    return "结对共建" in text
+    return _has(text, r"结对共建")
 
 
 # ---- 孵化站 · incubator -----------------------------------------------------------
 
 @rule("孵化站", POSITIVE)
-def incubator_named(text: str) -> bool:
+def incubator_named(text: str) -> re.Match | None:
     """党建孵化站 / 孵化中心 / 孵化基地, or a "孵化器"党支部."""
     return _has(text, r"党建孵化", r"孵化器.?党支部", r"党组织孵化")
 
 
 @rule("孵化站", POSITIVE)
-def incubates_party_organizations(text: str) -> bool:
+def incubates_party_organizations(text: str) -> re.Match | None:
     """孵化 + 党组织/党支部 nearby, or 入壳孵化."""
     return _has(text, r"孵化[^，。；\n]{0,8}党(组织|支部)", r"入壳孵化", r"孵化党")
 
 
 @rule("孵化站", NEGATIVE)
-def startup_incubator(text: str) -> bool:
+def startup_incubator(text: str) -> re.Match | None:
     """A business incubator: 创业孵化器, 众创空间, 科技企业孵化器, 入孵企业."""
     return _has(text, r"创业孵化", r"众创空间", r"科技企业孵化器", r"入孵企业", r"双创孵化")
 
 
 @rule("孵化站", NEGATIVE)
-def incubates_other_things(text: str) -> bool:
+def incubates_other_things(text: str) -> re.Match | None:
     """孵化 of projects, brands or talent."""
     return _has(text, r"(项目|品牌|人才)孵化", r"孵化(项目|品牌|人才)")
 
@@ -133,76 +137,76 @@ def incubates_other_things(text: str) -> bool:
 # ---- 示范岗 · model post ------------------------------------------------------------
 
 @rule("示范岗", POSITIVE)
-def model_post_named(text: str) -> bool:
+def model_post_named(text: str) -> re.Match | None:
     """党员示范岗, 共产党员示范岗, 党员先锋岗, 党建示范岗, 先锋示范岗."""
     return _has(text, r"示范岗", r"先锋岗")
 
 
 @rule("示范岗", POSITIVE)
-def party_member_zone(text: str) -> bool:
+def party_member_zone(text: str) -> re.Match | None:
     """党员责任区 / 党员示范区."""
     return _has(text, r"党员责任区", r"党员示范区")
 
 
 @rule("示范岗", POSITIVE)
-def post_with_duties(text: str) -> bool:
+def post_with_duties(text: str) -> re.Match | None:
     """设岗定责 wording."""
-    return "设岗定责" in text
+    return _has(text, r"设岗定责")
 
 
 @rule("示范岗", NEGATIVE)
-def demonstration_unit(text: str) -> bool:
+def demonstration_unit(text: str) -> re.Match | None:
     """A demonstration site or unit: 党建示范点, 示范基地, 示范企业, 示范村, 示范性党组织."""
     return _has(text, r"示范点", r"示范基地", r"示范企业", r"示范村", r"示范性党组织")
 
 
 @rule("示范岗", NEGATIVE)
-def innovation_studio(text: str) -> bool:
+def innovation_studio(text: str) -> re.Match | None:
     """党员创新工作室 and other studios."""
-    return "创新工作室" in text
+    return _has(text, r"创新工作室")
 
 
 # ---- 轮值主席 · rotating chair ---------------------------------------------------------
 
 @rule("轮值主席", POSITIVE)
-def rotating_chair_named(text: str) -> bool:
+def rotating_chair_named(text: str) -> re.Match | None:
     """轮值主席 / 轮值主席单位, but not 轮值主席国."""
     return _has(text, r"轮值主席(?!国)")
 
 
 @rule("轮值主席", POSITIVE)
-def rotating_secretary_or_host(text: str) -> bool:
+def rotating_secretary_or_host(text: str) -> re.Match | None:
     """轮值书记 / 轮值主持 / 轮值召集."""
     return _has(text, r"轮值书记", r"轮值主持", r"轮值召集", r"轮值单位")
 
 
 @rule("轮值主席", POSITIVE)
-def takes_turns_leading(text: str) -> bool:
+def takes_turns_leading(text: str) -> re.Match | None:
     """轮流担任 / 轮流牵头 / 轮流召集 (牵头单位, 召集人)."""
     return _has(text, r"轮流(担任|牵头|召集|主持)")
 
 
 @rule("轮值主席", POSITIVE)
-def rotation_in_other_words(text: str) -> bool:
+def rotation_in_other_words(text: str) -> re.Match | None:
     """The lead passes in turn without the word 轮值: 交替牵头, 依次接任, 按年度轮换召集单位."""
-    return _has(text, r"(交替|依次|轮换|轮流)(牵头|召集|主持|担任|承担|接任|接手)",
+    return _has(text, r"(交替|依次|轮换)(牵头|召集|主持|担任|承担|接任|接手)",
                 r"(牵头|召集|主席|主持)(单位|工作|职责|权|人)?[^，。；\n]{0,8}(轮换|交替|轮流|依次|一换)")
 
 
 @rule("轮值主席", NEGATIVE)
-def diplomatic_presidency(text: str) -> bool:
+def diplomatic_presidency(text: str) -> re.Match | None:
     """Diplomacy: 轮值主席国, 上合组织, 东盟, 欧盟, G20."""
     return _has(text, r"轮值主席国", r"上合组织", r"东盟", r"欧盟", r"G20", r"二十国集团")
 
 
 @rule("轮值主席", NEGATIVE)
-def company_rotating_chairman(text: str) -> bool:
+def company_rotating_chairman(text: str) -> re.Match | None:
     """Company rotation: 轮值董事长 / 轮值CEO / 轮值总裁."""
     return _has(text, r"轮值董事长", r"轮值(ceo|CEO)", r"轮值总裁", r"轮值会长", r"轮值理事长")
 
 
 @rule("轮值主席", NEGATIVE)
-def job_rotation(text: str) -> bool:
+def job_rotation(text: str) -> re.Match | None:
     """Staff or job rotation: 轮岗, 轮班."""
     return _has(text, r"轮岗", r"轮班")
 

@@ -90,3 +90,32 @@ def test_tampered_model_is_refused_in_one_line(tmp_path, small_model_dir):
     out = run("score", SEEDS / "004_ddaa4c428c78c2ff.txt", "--model", copy)
     assert out.returncode == 1
     assert out.stderr.strip().count("\n") == 0 and "refusing to load" in out.stderr
+
+
+def test_explain_shows_traditional_sentences_as_in_the_file_with_terms_in_brackets():
+    path = SEEDS / "000_0760089758dcbcdf.txt"
+    text = path.read_text(encoding="utf-8")
+    out = run("explain", path)
+    assert out.returncode == 0, out.stderr
+    assert "轮值主席  score" in out.stdout
+    shown = [line.strip() for line in out.stdout.splitlines() if line.strip().startswith("[") and "] " in line]
+    assert shown
+    for line in shown:
+        span, sentence = line.split("] ", 1)
+        start, end = map(int, span.strip("[").split(":"))
+        assert sentence.replace("[", "").replace("]", "") == text[start:end].replace("[", "").replace("]", "")
+    assert "[輪值書記]" in out.stdout and "\033[" not in out.stdout  # brackets, not colour, off a terminal
+
+
+def test_explain_reads_raw_text_from_stdin():
+    out = run("explain", "-", stdin="横州市54个单位党组织组建茉莉花产业集群党建联盟，成员单位轮流担任轮值主席。")
+    assert out.returncode == 0 and "<stdin>" in out.stdout
+
+
+def test_score_with_evidence_adds_offsets_into_the_original(tmp_path):
+    text = "黨建聯(lián)盟成立。成員單位輪流擔任輪值主席。"
+    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
+    got = rows(run("score", tmp_path / "a.txt", "--evidence").stdout)[0]
+    for label in got["labels"]:
+        for s in got["evidence"][label]["sentences"]:
+            assert text[s["start"]:s["end"]] == s["text"]
