@@ -34,6 +34,7 @@ _SPACES = re.compile(r"[ \t\u00a0\u3000\u2000-\u200a]+")
 _BLANK_LINES = re.compile(r"\s*\n\s*")
 # Full-width ASCII (U+FF01..U+FF5E) to ASCII, ideographic space to space.
 _FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+_NEEDS_FOLD = re.compile(r"[\uff01-\uff5e\u3000]")
 
 
 def repair_gbk_debris(text: str) -> str:
@@ -89,11 +90,17 @@ def normalize(text: str) -> str:
 
     Idempotent: ``normalize(normalize(t)) == normalize(t)``.
     """
-    text = repair_gbk_debris(unicodedata.normalize("NFC", text))
-    text = text.translate(_FULLWIDTH).replace("\r\n", "\n").replace("\r", "\n")
+    text = unicodedata.normalize("NFC", text)
+    if "?!" in text:
+        text = repair_gbk_debris(text)
+    if _NEEDS_FOLD.search(text):
+        text = text.translate(_FULLWIDTH)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _INVISIBLE.sub("", text)
-    text = strip_pinyin(text)
-    text = _STRAY_QMARK.sub(" ", text)
+    if "(" in text:
+        text = strip_pinyin(text)
+    if "?" in text:
+        text = _STRAY_QMARK.sub(" ", text)
     text = to_simplified(text)
     text = _SPACES.sub(" ", text)
     text = _BLANK_LINES.sub("\n", text)

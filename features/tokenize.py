@@ -14,16 +14,14 @@ function words. Punctuation, whitespace and bare numbers are dropped too.
 from __future__ import annotations
 
 import logging
-import re
 from functools import lru_cache
 from importlib import resources
 
 __all__ = ["Tokenizer", "BACKENDS", "load_stopwords", "userdict_path"]
 
-# A token is kept when it has a CJK character or a Latin letter.
-_CONTENT = re.compile(r"[\u3400-\u9fffA-Za-z]")
 
 
+@lru_cache(maxsize=1)
 def userdict_path() -> str:
     """Path of the domain user dictionary shipped in ``features/data``."""
     return str(resources.files("features") / "data" / "userdict.txt")
@@ -82,8 +80,9 @@ class Tokenizer:
 
     def __call__(self, text: str) -> list[str]:
         stop = load_stopwords()
-        words = _segmenter(self.backend, userdict_path())(text, self.hmm)
-        return [w.lower() for w in words if w not in stop and _CONTENT.search(w)]
+        words = _segmenter(self.backend, userdict_path())(text.lower(), self.hmm)
+        # a content token is letters or CJK, maybe with digits: not punctuation, space or a bare number
+        return [w for w in words if w.isalnum() and not w.isdigit() and w not in stop]
 
     def __repr__(self) -> str:
         return f"Tokenizer(backend={self.backend!r}, hmm={self.hmm})"

@@ -73,7 +73,7 @@ def _worker_batch(batch: list[Record], threshold, evidence) -> list[dict]:
 
 
 def score_records(records: Iterable[Record], tagger, *, model_dir=None, jobs: int = 1,
-                  batch_size: int = 32, threshold: float | None = None,
+                  batch_size: int = 128, threshold: float | None = None,
                   evidence: bool = False) -> Iterator[dict]:
     """Rows for all records, in order; ``jobs > 1`` scores in that many processes."""
     jobs = jobs or os.cpu_count() or 1

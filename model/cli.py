@@ -54,6 +54,7 @@ macro F1, exact match and Hamming loss. Default data: the dev split of seeds/*.j
 
 examples:
   dangjian evaluate
+  dangjian evaluate --rules
   dangjian evaluate --data my_labelled.jsonl --split all --json result.json"""
 
 
@@ -222,7 +223,7 @@ def cmd_explain(args) -> int:
 
 def cmd_evaluate(args) -> int:
     from .data import load_labelled, select_split
-    from .evaluate import evaluate, format_table
+    from .evaluate import evaluate, format_rule_table, format_table
     from .tagger import Tagger
 
     files = args.data or default_data_files()
@@ -231,6 +232,8 @@ def cmd_evaluate(args) -> int:
         raise ValueError(f"no records with split {args.split!r} in {', '.join(map(str, files))}; try --split all")
     result = evaluate(Tagger.load(args.model), records)
     print(format_table(result))
+    if args.rules:
+        print("\nkeyword rules on the same data:\n" + format_rule_table(result["rules"]))
     if args.json:
         with _output(args.json) as out:
             json.dump(result, out, ensure_ascii=False, indent=1)
@@ -254,7 +257,7 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--evidence", action="store_true", help="add each label's evidence sentences and terms")
     score.add_argument("--format", choices=["jsonl", "csv"], help="output format (default: by OUT's extension, else jsonl)")
     score.add_argument("--jobs", type=int, default=0, metavar="N", help="processes to score in (default: all cores)")
-    score.add_argument("--batch-size", type=int, default=32, metavar="N", help="articles per work unit (default: %(default)s)")
+    score.add_argument("--batch-size", type=int, default=128, metavar="N", help="articles per work unit (default: %(default)s)")
     score.add_argument("--resume", action="store_true", help="continue a killed run's OUT without re-scoring its ids")
     score.add_argument("--id-field", default="id", metavar="NAME", help="id field/column of JSONL and CSV input (default: %(default)s)")
     score.add_argument("--text-field", default="text", metavar="NAME", help="text field/column of JSONL and CSV input (default: %(default)s)")
@@ -284,6 +287,7 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--data", nargs="+", metavar="FILE", help="labelled JSONL files (default: seeds/*.jsonl)")
     ev.add_argument("--split", default="dev", help="which split to evaluate: dev, train or all (default: %(default)s)")
     ev.add_argument("--model", metavar="DIR", help="model directory (default: the shipped model)")
+    ev.add_argument("--rules", action="store_true", help="also print each keyword rule's coverage, overlaps, conflicts, precision")
     ev.add_argument("--json", metavar="OUT", help="write the full result (curves, sweeps, per-record rows) as JSON")
     ev.set_defaults(func=cmd_evaluate)
     return parser

@@ -20,7 +20,7 @@ def _score_on_worker(tagger, batch: list[Record], threshold, evidence) -> list[d
     return score_batch(tagger, batch, threshold, evidence)
 
 
-def score_dask(records: Iterable[Record], scheduler, tagger, *, batch_size: int = 32,
+def score_dask(records: Iterable[Record], scheduler, tagger, *, batch_size: int = 128,
                threshold: float | None = None, evidence: bool = False) -> Iterator[dict]:
     """Rows for all records, scored on the cluster at ``scheduler`` (an address or a ``Client``)."""
     from distributed import Client

@@ -15,7 +15,7 @@ from .labels import LABELS
 from .metrics import multilabel_report, pr_curves, reliability, threshold_sweep
 from .rules import baseline_matrix, rule_analysis
 
-__all__ = ["predict_matrix", "evaluate_records", "evaluate", "format_table"]
+__all__ = ["predict_matrix", "evaluate_records", "evaluate", "format_table", "format_rule_table"]
 
 
 def predict_matrix(tagger, records: list[dict]) -> tuple[np.ndarray, np.ndarray]:
@@ -79,3 +79,12 @@ def _width(cell: str) -> int:
 
 def _pad(cell: str, width: int) -> str:
     return cell + " " * (width - _width(cell))
+
+
+def format_rule_table(rows: list[dict]) -> str:
+    """The rule analysis (see :func:`model.rules.rule_analysis`) as a plain-text table."""
+    lines = [f"{'rule':32} {'label':6} pol  coverage  overlaps  conflicts  precision"]
+    for row in rows:
+        lines.append(f"{row['rule']:32} {_pad(row['label'], 6)} {row['polarity']:>3}  {row['coverage']:8.3f}  "
+                     f"{row['overlaps']:8.3f}  {row['conflicts']:9.3f}  {row.get('precision', float('nan')):9.3f}")
+    return "\n".join(lines)

@@ -37,7 +37,7 @@ class TrainConfig:
 
     C: float = 10.0
     word_ngrams: tuple[int, int] = (1, 2)
-    char_ngrams: tuple[int, int] | None = (2, 3)
+    char_ngrams: tuple[int, int] | None = None  # (2, 3) adds ~0.004 CV F1 at 1.75x the scoring time
     min_df: int = 2
     rule_votes: bool = True
     folds: int = 5

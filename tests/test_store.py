@@ -7,6 +7,17 @@ from model import ModelError, Tagger
 from model.store import load, read_card
 
 
+def copy_model(model_dir, tmp_path, edit_card=None):
+    """A copy of a model directory, its card changed by ``edit_card(card)`` when given."""
+    copy = tmp_path / "m"
+    shutil.copytree(model_dir, copy)
+    if edit_card:
+        card = json.loads((copy / "card.json").read_text(encoding="utf-8"))
+        edit_card(card)
+        (copy / "card.json").write_text(json.dumps(card), encoding="utf-8")
+    return copy
+
+
 def test_card_describes_the_model(small_model_dir):
     card = read_card(small_model_dir)
     assert card["labels"] == ["联盟", "孵化站", "示范岗", "轮值主席"]
@@ -18,8 +29,7 @@ def test_card_describes_the_model(small_model_dir):
 
 
 def test_a_tampered_artifact_is_refused(small_model_dir, tmp_path):
-    copy = tmp_path / "m"
-    shutil.copytree(small_model_dir, copy)
+    copy = copy_model(small_model_dir, tmp_path)
     with (copy / "model.joblib").open("ab") as handle:
         handle.write(b"\0")
     with pytest.raises(ModelError, match="refusing to load"):
@@ -27,29 +37,20 @@ def test_a_tampered_artifact_is_refused(small_model_dir, tmp_path):
 
 
 def test_a_missing_card_is_refused(small_model_dir, tmp_path):
-    copy = tmp_path / "m"
-    shutil.copytree(small_model_dir, copy)
+    copy = copy_model(small_model_dir, tmp_path)
     (copy / "card.json").unlink()
     with pytest.raises(ModelError, match="no model card"):
         load(copy)
 
 
 def test_a_card_pointing_outside_its_directory_is_refused(small_model_dir, tmp_path):
-    copy = tmp_path / "m"
-    shutil.copytree(small_model_dir, copy)
-    card = json.loads((copy / "card.json").read_text(encoding="utf-8"))
-    card["artifact"]["file"] = "../elsewhere.joblib"
-    (copy / "card.json").write_text(json.dumps(card), encoding="utf-8")
+    copy = copy_model(small_model_dir, tmp_path, lambda card: card["artifact"].update(file="../elsewhere.joblib"))
     with pytest.raises(ModelError, match="outside"):
         load(copy)
 
 
 def test_another_scikit_learn_version_is_reported_in_one_line(small_model_dir, tmp_path):
-    copy = tmp_path / "m"
-    shutil.copytree(small_model_dir, copy)
-    card = json.loads((copy / "card.json").read_text(encoding="utf-8"))
-    card["versions"]["scikit-learn"] = "0.0.1"
-    (copy / "card.json").write_text(json.dumps(card), encoding="utf-8")
+    copy = copy_model(small_model_dir, tmp_path, lambda card: card["versions"].update({"scikit-learn": "0.0.1"}))
     with pytest.warns(UserWarning, match=r"saved with scikit-learn 0\.0\.1") as record:
         Tagger.load(copy)
     assert all("\n" not in str(w.message) for w in record)
