@@ -17,6 +17,7 @@ EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_RECORD_ERRORS = 0, 1, 2, 3
 class UsageError(Exception):
     """Options that do not fit together: exit status 2."""
 
+
 SCORE_HELP = """\
 Score articles: one JSON line per article, {"id", "labels", "scores"},
 or {"id", "error"} for a record that could not be read.
@@ -45,7 +46,6 @@ and scored for the card; the rest (split "train" or none) are trained on.
 examples:
   dangjian train                                # seeds/*.jsonl -> ./dangjian-model
   dangjian train --data seeds/*.jsonl -o model/default   # rebuild the shipped model"""
-
 
 EVALUATE_HELP = """\
 Evaluate a model on labelled JSONL beside the keyword baseline (the codebook's

@@ -9,17 +9,19 @@ import dataclasses
 import hashlib
 import json
 import platform
-
 import warnings
 from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import joblib
 
 from features.tokenize import userdict_path
 
 from .labels import LABELS
-from .train import TrainedModel
+
+if TYPE_CHECKING:
+    from .train import TrainedModel
 
 __all__ = ["save", "load", "ModelError", "DEFAULT_MODEL_DIR", "library_versions"]
 
@@ -50,7 +52,7 @@ def library_versions() -> dict[str, str]:
     return versions
 
 
-def save(trained: TrainedModel, out_dir: str | Path, *, training_data: dict, extra: dict | None = None) -> dict:
+def save(trained: "TrainedModel", out_dir: str | Path, *, training_data: dict, extra: dict | None = None) -> dict:
     """Write the artifact and its card into ``out_dir``; return the card."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)

@@ -20,7 +20,7 @@ def test_sweep_is_monotone_in_recall():
     rng = np.random.default_rng(0)
     y = rng.integers(0, 2, size=(50, 4))
     scores = rng.random((50, 4))
-    for label, sweep in threshold_sweep(y, scores).items():
+    for sweep in threshold_sweep(y, scores).values():
         assert all(a >= b for a, b in zip(sweep["recall"], sweep["recall"][1:]))
 
 

@@ -1,6 +1,5 @@
 """The evaluation notebook runs end to end, and is committed without outputs."""
 import json
-from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
