@@ -164,7 +164,7 @@ def cmd_train(args) -> int:
         extra["dev"] = evaluate_records(tagger, dev_set)
     data_info = {"files": [Path(f).name for f in files], "sha256": sha256_files(files),
                  "n_train": len(train_set), "n_dev": len(dev_set)}
-    card = save(trained, args.output, training_data=data_info, extra=extra)
+    card = save(trained, args.output, training_data=data_info, extra=extra, records=train_set)
     cv = card["metrics"]["cv"]
     summary = f"cv micro F1 {cv['micro_f1']:.3f}" if cv else "no cross-validation (too few records)"
     print(f"dangjian: wrote {Path(args.output) / 'model.joblib'} and card.json; {summary}", file=sys.stderr)

@@ -6,6 +6,8 @@ import pytest
 from model import ModelError, Tagger
 from model.store import load, read_card
 
+from conftest import SEEDS
+
 
 def copy_model(model_dir, tmp_path, edit_card=None):
     """A copy of a model directory, its card changed by ``edit_card(card)`` when given."""
@@ -54,3 +56,32 @@ def test_another_scikit_learn_version_is_reported_in_one_line(small_model_dir, t
     with pytest.warns(UserWarning, match=r"saved with scikit-learn 0\.0\.1") as record:
         Tagger.load(copy)
     assert all("\n" not in str(w.message) for w in record)
+
+
+def test_another_minor_version_rebuilds_from_the_bundled_data_once(tmp_path, monkeypatch):
+    from model.store import DEFAULT_MODEL_DIR
+
+    monkeypatch.setenv("DANGJIAN_CACHE", str(tmp_path / "cache"))
+    copy = copy_model(DEFAULT_MODEL_DIR, tmp_path, lambda card: card["versions"].update({"scikit-learn": "1.0.0"}))
+    with pytest.warns(UserWarning, match=r"building it once for"):
+        rebuilt = Tagger.load(copy)
+    shipped = Tagger.load()
+    text = (SEEDS / "004_ddaa4c428c78c2ff.txt").read_text(encoding="utf-8")
+    assert rebuilt.tag(text) == shipped.tag(text)  # deterministic training: the same model
+    assert rebuilt.card["training_data"]["rebuilt_from"] == shipped.card["artifact"]["sha256"]
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the second load uses the cache: no rebuild, no warning
+        Tagger.load(copy)
+
+
+def test_a_tampered_training_bundle_is_refused(tmp_path, monkeypatch):
+    from model.store import DEFAULT_MODEL_DIR
+
+    monkeypatch.setenv("DANGJIAN_CACHE", str(tmp_path / "cache"))
+    copy = copy_model(DEFAULT_MODEL_DIR, tmp_path, lambda card: card["versions"].update({"scikit-learn": "1.0.0"}))
+    with (copy / "training-data.jsonl.gz").open("ab") as handle:
+        handle.write(b"\0")
+    with pytest.raises(ModelError, match="training-data.jsonl.gz"):
+        Tagger.load(copy)
