@@ -20,7 +20,6 @@ from importlib import resources
 __all__ = ["Tokenizer", "BACKENDS", "load_stopwords", "userdict_path"]
 
 
-
 @lru_cache(maxsize=1)
 def userdict_path() -> str:
     """Path of the domain user dictionary shipped in ``features/data``."""

@@ -11,6 +11,8 @@ import warnings
 from contextlib import contextmanager
 from pathlib import Path
 
+from .batch import DEFAULT_BATCH_SIZE
+
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_RECORD_ERRORS = 0, 1, 2, 3
 
 
@@ -173,23 +175,12 @@ def cmd_train(args) -> int:
 
 def highlight(sentence: str, terms, colour: bool) -> str:
     """Mark in an original sentence what its rules matched and its top three words."""
-    from features import normalize
+    from .evidence import marked_spans
 
-    from .evidence import locate_term
-    from .rules import RULES
-
-    by_name = {f"rule:{r.name}": r for r in RULES}
-    clean = normalize(sentence)
-    wanted = [m.group(0) for t in terms if t in by_name and (m := by_name[t].find(clean))]
-    wanted += [t for t in terms if not t.startswith("rule:")][:3]
-    spans = sorted(filter(None, (locate_term(sentence, t) for t in wanted)), key=lambda s: (s[0], -s[1]))
     out, last = [], 0
-    for start, end in spans:
-        if start < last:
-            continue
-        out.append(sentence[last:start])
+    for start, end in marked_spans(sentence, terms):
         piece = sentence[start:end]
-        out.append(f"\033[1;31m{piece}\033[0m" if colour else f"[{piece}]")
+        out.append(sentence[last:start] + (f"\033[1;31m{piece}\033[0m" if colour else f"[{piece}]"))
         last = end
     out.append(sentence[last:])
     return "".join(out)
@@ -257,7 +248,7 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--evidence", action="store_true", help="add each label's evidence sentences and terms")
     score.add_argument("--format", choices=["jsonl", "csv"], help="output format (default: by OUT's extension, else jsonl)")
     score.add_argument("--jobs", type=int, default=0, metavar="N", help="processes to score in (default: all cores)")
-    score.add_argument("--batch-size", type=int, default=128, metavar="N", help="articles per work unit (default: %(default)s)")
+    score.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE, metavar="N", help="articles per work unit (default: %(default)s)")
     score.add_argument("--resume", action="store_true", help="continue a killed run's OUT without re-scoring its ids")
     score.add_argument("--id-field", default="id", metavar="NAME", help="id field/column of JSONL and CSV input (default: %(default)s)")
     score.add_argument("--text-field", default="text", metavar="NAME", help="text field/column of JSONL and CSV input (default: %(default)s)")

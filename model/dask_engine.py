@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Iterable, Iterator
 
-from .batch import batches, ordered_results, score_batch
+from .batch import DEFAULT_BATCH_SIZE, batches, ordered_results, score_batch
 from .inputs import Record
 
 __all__ = ["score_dask"]
@@ -20,7 +20,7 @@ def _score_on_worker(tagger, batch: list[Record], threshold, evidence) -> list[d
     return score_batch(tagger, batch, threshold, evidence)
 
 
-def score_dask(records: Iterable[Record], scheduler, tagger, *, batch_size: int = 128,
+def score_dask(records: Iterable[Record], scheduler, tagger, *, batch_size: int = DEFAULT_BATCH_SIZE,
                threshold: float | None = None, evidence: bool = False) -> Iterator[dict]:
     """Rows for all records, scored on the cluster at ``scheduler`` (an address or a ``Client``)."""
     from distributed import Client

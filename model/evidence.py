@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -17,7 +18,7 @@ from features.normalize import INJECTED_PINYIN, to_simplified
 
 from .labels import LABELS
 
-__all__ = ["Sentence", "LabelEvidence", "split_sentences", "explain", "locate_term"]
+__all__ = ["Sentence", "LabelEvidence", "split_sentences", "explain", "locate_term", "marked_spans"]
 
 # A sentence ends after 。！？； or a line break; after ASCII ! ? ; only before space or end
 # (a '?!' inside a word is broken-byte debris, not the end of a sentence).
@@ -75,7 +76,15 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 
 def _feature_names(vectorizer) -> np.ndarray:
     """Feature names without the ``words__`` / ``chars__`` / ``rules__`` prefixes."""
-    return np.array([n.split("__", 1)[-1] for n in vectorizer.get_feature_names_out()], dtype=object)
+    return _name_table(vectorizer)[0]
+
+
+@lru_cache(maxsize=4)
+def _name_table(vectorizer) -> tuple[np.ndarray, np.ndarray]:
+    """Once per fitted vectorizer: bare feature names, and which are character n-grams."""
+    full = vectorizer.get_feature_names_out()
+    bare = np.array([n.split("__", 1)[-1] for n in full], dtype=object)
+    return bare, np.array([n.startswith("chars__") for n in full])
 
 
 def explain(pipeline, text: str, labels: list[str], k: int = 3, n_features: int = 8) -> dict[str, LabelEvidence]:
@@ -89,9 +98,8 @@ def explain(pipeline, text: str, labels: list[str], k: int = 3, n_features: int 
     sentence_rows = vectorizer.transform(prepare.transform([text[s:e] for s, e in spans]))
     present = (sentence_rows[:, cols] > 0).astype(np.float64).tocsr()  # sentence × doc feature
     holders = np.asarray(present.sum(axis=0)).ravel()
-    full_names = vectorizer.get_feature_names_out()[cols]
-    names = _feature_names(vectorizer)[cols]
-    is_fragment = np.array([n.startswith("chars__") for n in full_names])  # character n-grams
+    all_names, all_fragments = _name_table(vectorizer)
+    names, is_fragment = all_names[cols], all_fragments[cols]  # is_fragment: a character n-gram
     result = {}
     for label in labels:
         weights = np.ravel(clf.estimators_[LABELS.index(label)].coef_)[cols] * doc.data
@@ -139,3 +147,25 @@ def locate_term(sentence: str, term: str) -> tuple[int, int] | None:
     if pos < 0 or not term.strip():
         return None
     return index[pos], index[pos + len(term.replace(" ", "")) - 1] + 1
+
+
+def marked_spans(sentence: str, terms) -> list[tuple[int, int]]:
+    """Disjoint spans of an original sentence to mark: what its rules matched, then its top three words.
+
+    ``terms`` are a :class:`Sentence`'s terms (``rule:NAME`` or a word n-gram).
+    """
+    from features.normalize import normalize
+
+    from .rules import RULES
+
+    by_name = {f"rule:{r.name}": r for r in RULES}
+    clean = normalize(sentence)
+    wanted = [m.group(0) for t in terms if t in by_name and (m := by_name[t].find(clean))]
+    wanted += [t for t in terms if not t.startswith("rule:")][:3]
+    found = sorted(filter(None, (locate_term(sentence, t) for t in wanted)), key=lambda s: (s[0], -s[1]))
+    spans, last = [], 0
+    for start, end in found:  # longest first where two start together; overlaps dropped
+        if start >= last:
+            spans.append((start, end))
+            last = end
+    return spans

@@ -15,6 +15,7 @@ from typing import Iterable, Iterator
 
 import numpy as np
 
+from .batch import DEFAULT_BATCH_SIZE
 from .evidence import LabelEvidence, explain
 from .labels import LABELS
 from .store import load
@@ -59,7 +60,7 @@ class Tagger:
         """
         return next(self.tag_many([text], threshold=threshold, evidence=evidence, k=k))
 
-    def tag_many(self, texts: Iterable[str], batch_size: int = 128, threshold: float | None = None,
+    def tag_many(self, texts: Iterable[str], batch_size: int = DEFAULT_BATCH_SIZE, threshold: float | None = None,
                  evidence: bool = False, k: int = 3) -> Iterator[Tagging]:
         """Lazily tag an iterable of texts, in order, ``batch_size`` at a time."""
         iterator = iter(texts)

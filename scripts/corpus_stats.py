@@ -6,18 +6,15 @@ from __future__ import annotations
 
 import itertools
 import json
-import re
 import statistics
+import sys
 from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+from drafts import jaccard, shingles  # noqa: E402
 LABELS = ("联盟", "孵化站", "示范岗", "轮值主席")
-
-
-def shingles(text: str, n: int = 5) -> set[str]:
-    text = re.sub(r"\s+", "", text)
-    return {text[i:i + n] for i in range(len(text) - n + 1)}
 
 
 def main() -> None:
@@ -50,7 +47,7 @@ def main() -> None:
           f"max {lengths[-1]}; ≥1,000: {sum(x >= 1000 for x in lengths)}")
     print("genres: " + ", ".join(f"{k} {v}" for k, v in Counter(r["genre"] for r in corpus).most_common(12)))
     sets = [shingles(r["text"]) for r in corpus + seeds]
-    sims = [len(a & b) / len(a | b) for a, b in itertools.combinations(sets, 2)]
+    sims = [jaccard(a, b) for a, b in itertools.combinations(sets, 2)]
     print(f"character 5-gram Jaccard over {len(sims):,} pairs: max {max(sims):.3f}, mean {statistics.fmean(sims):.4f}")
 
 
