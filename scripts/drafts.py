@@ -46,11 +46,13 @@ def parse_file(path: Path) -> list[dict]:
         bad = [x for x in labels if x not in LABELS]
         if bad:
             raise ValueError(f"{path}: article {m.group(1)} has unknown labels {bad}")
+        extra = {k: v for k, v in fields.items() if k not in ("labels", "genre", "note")}
         records.append({
             "id": m.group(1),
             "labels": sorted(set(labels), key=LABELS.index),
             "genre": fields.get("genre", ""),
             "note": fields.get("note", ""),
+            **extra,
             "text": body.strip(),
         })
     return records
