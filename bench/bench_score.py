@@ -98,7 +98,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=20000)
     parser.add_argument("--jobs", type=int, default=os.cpu_count())
     args = parser.parse_args()
-    from model.store import DEFAULT_MODEL_DIR
+    from dangjian.model.store import DEFAULT_MODEL_DIR
 
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)

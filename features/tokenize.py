@@ -23,13 +23,13 @@ __all__ = ["Tokenizer", "BACKENDS", "load_stopwords", "userdict_path"]
 @lru_cache(maxsize=1)
 def userdict_path() -> str:
     """Path of the domain user dictionary shipped in ``features/data``."""
-    return str(resources.files("features") / "data" / "userdict.txt")
+    return str(resources.files(__package__) / "data" / "userdict.txt")
 
 
 @lru_cache(maxsize=1)
 def load_stopwords() -> frozenset[str]:
     """The stop words shipped in ``features/data/stopwords.txt``."""
-    text = (resources.files("features") / "data" / "stopwords.txt").read_text(encoding="utf-8")
+    text = (resources.files(__package__) / "data" / "stopwords.txt").read_text(encoding="utf-8")
     return frozenset(w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#"))
 
 

@@ -1,6 +1,6 @@
 """Training, persistence and prediction for the dangjian practice tagger.
 
->>> from model import Tagger, LABELS
+>>> from dangjian.model import Tagger, LABELS
 >>> LABELS
 ('联盟', '孵化站', '示范岗', '轮值主席')
 """

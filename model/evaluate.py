@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from features import normalize
+from ..features import normalize
 
 from .data import label_matrix
 from .labels import LABELS

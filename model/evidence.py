@@ -14,7 +14,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from features.normalize import INJECTED_PINYIN, to_simplified
+from ..features.normalize import INJECTED_PINYIN, to_simplified
 
 from .labels import LABELS
 
@@ -154,7 +154,7 @@ def marked_spans(sentence: str, terms) -> list[tuple[int, int]]:
 
     ``terms`` are a :class:`Sentence`'s terms (``rule:NAME`` or a word n-gram).
     """
-    from features.normalize import normalize
+    from ..features.normalize import normalize
 
     from .rules import RULES
 

@@ -21,7 +21,7 @@ from typing import Callable
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from features.normalize import normalize
+from ..features.normalize import normalize
 
 from .labels import LABELS
 

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 
 import joblib
 
-from features.tokenize import userdict_path
+from ..features.tokenize import userdict_path
 
 from .labels import LABELS
 

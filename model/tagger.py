@@ -1,6 +1,6 @@
 """Prediction: the public Python API.
 
->>> from model import Tagger
+>>> from dangjian import Tagger
 >>> tagger = Tagger.load()                      # the shipped default model
 >>> result = tagger.tag("园区12家单位党组织组建党建联盟，成员单位轮流担任轮值主席")
 >>> sorted(result.scores) == sorted(["联盟", "孵化站", "示范岗", "轮值主席"])
@@ -15,12 +15,14 @@ from typing import Iterable, Iterator
 
 import numpy as np
 
-from .batch import DEFAULT_BATCH_SIZE
+
 from .evidence import LabelEvidence, explain
 from .labels import LABELS
 from .store import load
 
-__all__ = ["Tagger", "Tagging"]
+__all__ = ["Tagger", "Tagging", "DEFAULT_BATCH_SIZE"]
+
+DEFAULT_BATCH_SIZE = 128  # texts per predict call: fewer per-call overheads
 
 
 @dataclass(frozen=True)

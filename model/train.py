@@ -20,7 +20,7 @@ from sklearn.model_selection import KFold, cross_val_predict
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import Pipeline
 
-from features import NORMALIZED, TOKENS, TextPreparer, Tokenizer, char_vectorizer, word_vectorizer
+from ..features import NORMALIZED, TOKENS, TextPreparer, Tokenizer, char_vectorizer, word_vectorizer
 
 from .labels import LABELS
 from .metrics import multilabel_report

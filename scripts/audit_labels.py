@@ -19,8 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from model.labels import LABELS  # noqa: E402
-from model.rules import baseline_labels  # noqa: E402
+from dangjian.model.labels import LABELS  # noqa: E402
+from dangjian.model.rules import baseline_labels  # noqa: E402
 
 CORPUS = ROOT / "seeds" / "corpus.jsonl"
 DECISIONS = ROOT / "corpus" / "label_audit.jsonl"

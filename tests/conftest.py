@@ -31,9 +31,9 @@ def small_corpus(seed_records) -> list[dict]:
 @pytest.fixture(scope="session")
 def small_model_dir(tmp_path_factory, small_corpus) -> Path:
     """A model trained on the small corpus and saved with its card."""
-    from model.data import label_matrix
-    from model.store import save
-    from model.train import TrainConfig, train
+    from dangjian.model.data import label_matrix
+    from dangjian.model.store import save
+    from dangjian.model.train import TrainConfig, train
 
     out = tmp_path_factory.mktemp("model")
     trained = train([r["text"] for r in small_corpus], label_matrix(small_corpus), TrainConfig(folds=3))

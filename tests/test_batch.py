@@ -8,8 +8,8 @@ import time
 
 import pytest
 
-from model.batch import score_records
-from model.inputs import iter_records
+from dangjian.batch import score_records
+from dangjian.inputs import iter_records
 from test_cli import run, rows
 
 ARTICLE = "园区十二家互不隶属单位党组织组建党建联盟，成员单位轮流担任轮值主席。"
@@ -81,7 +81,7 @@ def test_encodings_are_detected_and_reported(folder):
 
 
 def test_parallel_output_is_in_input_order_and_equal_to_serial(tmp_path, small_model_dir):
-    from model import Tagger
+    from dangjian import Tagger
 
     data = tmp_path / "in.jsonl"
     texts = [ARTICLE, "主题党日", "党员先锋岗", "创业孵化器", ""] * 30
@@ -148,8 +148,8 @@ def test_resume_needs_an_output_file():
 
 def test_dask_engine_matches_the_local_engine(tmp_path, folder, small_model_dir):
     distributed = pytest.importorskip("distributed")
-    from model import Tagger
-    from model.dask_engine import score_dask
+    from dangjian import Tagger
+    from dangjian.dask_engine import score_dask
 
     for i in range(12):
         (folder / f"a{i:02d}.txt").write_text(ARTICLE[: 10 + i * 3], encoding="utf-8")

@@ -6,7 +6,7 @@ from collections import Counter
 import pytest
 
 from conftest import SEEDS, read_jsonl
-from model.labels import LABELS
+from dangjian.model.labels import LABELS
 
 CORPUS = SEEDS / "corpus.jsonl"
 

@@ -2,9 +2,9 @@ import json
 
 import numpy as np
 
-from model import Tagger
-from model.evaluate import evaluate, format_table
-from model.metrics import multilabel_report, threshold_sweep
+from dangjian import Tagger
+from dangjian.model.evaluate import evaluate, format_table
+from dangjian.model.metrics import multilabel_report, threshold_sweep
 
 
 def test_report_matches_hand_counts():

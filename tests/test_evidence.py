@@ -1,9 +1,9 @@
 from hypothesis import given, settings, strategies as st
 import pytest
 
-from features.normalize import normalize
-from model import LABELS, Tagger
-from model.evidence import locate_term, split_sentences
+from dangjian.features.normalize import normalize
+from dangjian import LABELS, Tagger
+from dangjian.model.evidence import locate_term, split_sentences
 
 
 @pytest.fixture(scope="module")
@@ -68,8 +68,8 @@ def test_top_evidence_for_true_positives_names_the_practice(tagger, capsys):
     import numpy as np
 
     from conftest import SEEDS, read_jsonl
-    from model.evidence import _feature_names
-    from model.rules import RULES
+    from dangjian.model.evidence import _feature_names
+    from dangjian.model.rules import RULES
 
     names = _feature_names(tagger.pipeline.named_steps["features"])
     estimators = tagger.pipeline.named_steps["clf"].estimators_

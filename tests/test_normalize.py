@@ -2,7 +2,7 @@ import re
 
 from hypothesis import given, settings, strategies as st
 
-from features.normalize import normalize, repair_gbk_debris, strip_pinyin, to_simplified
+from dangjian.features.normalize import normalize, repair_gbk_debris, strip_pinyin, to_simplified
 from conftest import SEEDS
 
 

@@ -1,7 +1,7 @@
 import numpy as np
 
-from model.labels import LABELS
-from model.rules import NEGATIVE, POSITIVE, RULES, baseline_labels, rule, rule_analysis, rule_votes
+from dangjian.model.labels import LABELS
+from dangjian.model.rules import NEGATIVE, POSITIVE, RULES, baseline_labels, rule, rule_analysis, rule_votes
 
 
 def test_every_rule_is_documented_and_targets_a_label():
@@ -47,7 +47,7 @@ def test_bad_rule_target_is_refused():
 
 
 def test_rule_votes_transformer_has_one_column_per_rule():
-    from model.rules import RuleVotes
+    from dangjian.model.rules import RuleVotes
 
     texts = ["党建联盟", "上合组织轮值主席国", ""]
     matrix = RuleVotes().fit_transform(texts).toarray()

@@ -3,8 +3,8 @@ import shutil
 
 import pytest
 
-from model import ModelError, Tagger
-from model.store import load, read_card
+from dangjian import ModelError, Tagger
+from dangjian.model.store import load, read_card
 
 from conftest import SEEDS
 
@@ -59,7 +59,7 @@ def test_another_scikit_learn_version_is_reported_in_one_line(small_model_dir, t
 
 
 def test_another_minor_version_rebuilds_from_the_bundled_data_once(tmp_path, monkeypatch):
-    from model.store import DEFAULT_MODEL_DIR
+    from dangjian.model.store import DEFAULT_MODEL_DIR
 
     monkeypatch.setenv("DANGJIAN_CACHE", str(tmp_path / "cache"))
     copy = copy_model(DEFAULT_MODEL_DIR, tmp_path, lambda card: card["versions"].update({"scikit-learn": "1.0.0"}))
@@ -77,7 +77,7 @@ def test_another_minor_version_rebuilds_from_the_bundled_data_once(tmp_path, mon
 
 
 def test_a_tampered_training_bundle_is_refused(tmp_path, monkeypatch):
-    from model.store import DEFAULT_MODEL_DIR
+    from dangjian.model.store import DEFAULT_MODEL_DIR
 
     monkeypatch.setenv("DANGJIAN_CACHE", str(tmp_path / "cache"))
     copy = copy_model(DEFAULT_MODEL_DIR, tmp_path, lambda card: card["versions"].update({"scikit-learn": "1.0.0"}))

@@ -1,7 +1,7 @@
 from hypothesis import given, settings, strategies as st
 import pytest
 
-from model import LABELS, Tagger
+from dangjian import LABELS, Tagger
 
 
 @pytest.fixture(scope="module")

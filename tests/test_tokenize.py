@@ -1,7 +1,7 @@
 from hypothesis import given, settings, strategies as st
 
-from features.normalize import normalize
-from features.tokenize import Tokenizer, load_stopwords
+from dangjian.features.normalize import normalize
+from dangjian.features.tokenize import Tokenizer, load_stopwords
 
 
 def test_domain_words_stay_whole():

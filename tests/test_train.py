@@ -1,9 +1,9 @@
 import numpy as np
 import pytest
 
-from model.data import label_matrix
-from model.labels import LABELS
-from model.train import TrainConfig, choose_thresholds, train
+from dangjian.model.data import label_matrix
+from dangjian.model.labels import LABELS
+from dangjian.model.train import TrainConfig, choose_thresholds, train
 
 
 def test_choose_thresholds_finds_the_separating_cut():

@@ -2,7 +2,7 @@
 
 Workers each load the model once. At most a few batches per worker are in
 flight at any time, so memory stays bounded however many records stream in.
-The Dask engine (``model.dask_engine``) reuses :func:`score_batch` and
+The Dask engine (``dangjian.dask_engine``) reuses :func:`score_batch` and
 :func:`ordered_results`.
 """
 from __future__ import annotations
@@ -15,10 +15,10 @@ from itertools import islice
 from typing import Callable, Iterable, Iterator
 
 from .inputs import Record
+from .model.tagger import DEFAULT_BATCH_SIZE
 
 __all__ = ["score_batch", "ordered_results", "score_records", "batches", "DEFAULT_BATCH_SIZE"]
 
-DEFAULT_BATCH_SIZE = 128  # articles per work unit: fewer per-call overheads in scikit-learn
 
 _WORKER_TAGGER = None
 
@@ -63,7 +63,7 @@ def _init_worker(model_dir) -> None:
         return
     import warnings
 
-    from .tagger import Tagger
+    from .model.tagger import Tagger
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the parent process already reported version warnings

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import IO
 
-from .labels import LABELS
+from .model.labels import LABELS
 
 __all__ = ["open_writer", "Writer", "done_ids", "output_format"]
 

@@ -11,7 +11,7 @@ import warnings
 from contextlib import contextmanager
 from pathlib import Path
 
-from .batch import DEFAULT_BATCH_SIZE
+from .model.tagger import DEFAULT_BATCH_SIZE
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_RECORD_ERRORS = 0, 1, 2, 3
 
@@ -96,7 +96,7 @@ def cmd_score(args) -> int:
     from .batch import score_records
     from .inputs import iter_records
     from .outputs import open_writer, output_format
-    from .tagger import Tagger
+    from .model.tagger import Tagger
 
     if args.resume and args.output in (None, "-"):
         raise UsageError("--resume needs -o OUT: it continues the output file of a killed run")
@@ -148,11 +148,11 @@ def default_data_files() -> list[str]:
 
 
 def cmd_train(args) -> int:
-    from .data import label_matrix, load_labelled, select_split, sha256_files
-    from .evaluate import evaluate_records
-    from .store import save
-    from .tagger import Tagger
-    from .train import TrainConfig, train
+    from .model.data import label_matrix, load_labelled, select_split, sha256_files
+    from .model.evaluate import evaluate_records
+    from .model.store import save
+    from .model.tagger import Tagger
+    from .model.train import TrainConfig, train
 
     files = args.data or default_data_files()
     records = load_labelled(files)
@@ -175,7 +175,7 @@ def cmd_train(args) -> int:
 
 def highlight(sentence: str, terms, colour: bool) -> str:
     """Mark in an original sentence what its rules matched and its top three words."""
-    from .evidence import marked_spans
+    from .model.evidence import marked_spans
 
     out, last = [], 0
     for start, end in marked_spans(sentence, terms):
@@ -188,7 +188,7 @@ def highlight(sentence: str, terms, colour: bool) -> str:
 
 def cmd_explain(args) -> int:
     from .inputs import Record, iter_records
-    from .tagger import Tagger
+    from .model.tagger import Tagger
 
     if args.input == "-":
         record = Record("<stdin>", sys.stdin.read())
@@ -213,9 +213,9 @@ def cmd_explain(args) -> int:
 
 
 def cmd_evaluate(args) -> int:
-    from .data import load_labelled, select_split
-    from .evaluate import evaluate, format_rule_table, format_table
-    from .tagger import Tagger
+    from .model.data import load_labelled, select_split
+    from .model.evaluate import evaluate, format_rule_table, format_table
+    from .model.tagger import Tagger
 
     files = args.data or default_data_files()
     records = select_split(load_labelled(files), None if args.split == "all" else args.split)
@@ -237,6 +237,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Tag Chinese articles with party-building practice patterns: 联盟, 孵化站, 示范岗, 轮值主席.",
         epilog="Run `dangjian COMMAND --help` for a command's options and examples.",
     )
+    from . import __version__
+
+    parser.add_argument("--version", action="version", version=f"dangjian {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     raw = argparse.RawDescriptionHelpFormatter
 
@@ -287,8 +290,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     warnings.showwarning = _warning_line
     args = build_parser().parse_args(argv)
-    from .data import DataError
-    from .store import ModelError
+    from .model.data import DataError
+    from .model.store import ModelError
 
     try:
         if getattr(args, "engine", None) == "dask" and not args.scheduler:
