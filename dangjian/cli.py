@@ -46,13 +46,13 @@ model.joblib with its card.json. Records whose split is "dev" are held out
 and scored for the card; the rest (split "train" or none) are trained on.
 
 examples:
-  dangjian train                                # seeds/*.jsonl -> ./dangjian-model
+  dangjian train                                # the shipped data -> ./dangjian-model
   dangjian train --data seeds/*.jsonl -o model/default   # rebuild the shipped model"""
 
 EVALUATE_HELP = """\
 Evaluate a model on labelled JSONL beside the keyword baseline (the codebook's
 wording as rules): one table with a row per system, per-label F1, micro and
-macro F1, exact match and Hamming loss. Default data: the dev split of seeds/*.jsonl.
+macro F1, exact match and Hamming loss. Default data: the dev split of the shipped data.
 
 examples:
   dangjian evaluate
@@ -141,10 +141,10 @@ def _progress():
 
 
 def default_data_files() -> list[str]:
-    files = sorted(str(p) for p in Path("seeds").glob("*.jsonl"))
-    if not files:
-        raise SystemExit("dangjian: error: no --data given and no seeds/*.jsonl in the current directory")
-    return files
+    """The labelled data shipped with the package: ``dangjian train``/``evaluate`` work from any directory."""
+    from .model.data import shipped_data_files
+
+    return [str(p) for p in shipped_data_files()]
 
 
 def cmd_train(args) -> int:
@@ -268,7 +268,7 @@ def build_parser() -> argparse.ArgumentParser:
     ex.set_defaults(func=cmd_explain)
 
     tr = sub.add_parser("train", help="train a model and write it with its card", description=TRAIN_HELP, formatter_class=raw)
-    tr.add_argument("--data", nargs="+", metavar="FILE", help="labelled JSONL files (default: seeds/*.jsonl)")
+    tr.add_argument("--data", nargs="+", metavar="FILE", help="labelled JSONL files (default: the data shipped with the package)")
     tr.add_argument("-o", "--output", default="dangjian-model", metavar="MODEL_DIR", help="output directory (default: %(default)s)")
     tr.add_argument("--C", type=float, default=10.0, help="inverse regularization strength (default: %(default)s)")
     tr.add_argument("--folds", type=int, default=5, help="cross-validation folds for thresholds (default: %(default)s)")
@@ -278,7 +278,7 @@ def build_parser() -> argparse.ArgumentParser:
     tr.set_defaults(func=cmd_train)
 
     ev = sub.add_parser("evaluate", help="model and keyword baseline on labelled data", description=EVALUATE_HELP, formatter_class=raw)
-    ev.add_argument("--data", nargs="+", metavar="FILE", help="labelled JSONL files (default: seeds/*.jsonl)")
+    ev.add_argument("--data", nargs="+", metavar="FILE", help="labelled JSONL files (default: the data shipped with the package)")
     ev.add_argument("--split", default="dev", help="which split to evaluate: dev, train or all (default: %(default)s)")
     ev.add_argument("--model", metavar="DIR", help="model directory (default: the shipped model)")
     ev.add_argument("--rules", action="store_true", help="also print each keyword rule's coverage, overlaps, conflicts, precision")

@@ -10,7 +10,15 @@ import numpy as np
 
 from .labels import LABELS
 
-__all__ = ["load_labelled", "label_matrix", "sha256_files", "select_split", "DataError"]
+__all__ = ["shipped_data_files", "load_labelled", "label_matrix", "sha256_files", "select_split", "DataError"]
+
+
+def shipped_data_files() -> list[Path]:
+    """The labelled JSONL files installed with the package (``dangjian.seeds``), sorted by name."""
+    from importlib import resources
+
+    root = resources.files("dangjian.seeds")
+    return sorted((Path(str(p)) for p in root.iterdir() if p.name.endswith(".jsonl")), key=lambda p: p.name)
 
 
 class DataError(ValueError):
