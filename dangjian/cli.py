@@ -42,7 +42,7 @@ exit status: 0 all scored, 3 some records had errors, 2 usage error, 1 other fai
 
 TRAIN_HELP = """\
 Train a model on labelled JSONL ({"id", "text", "labels", "split"}) and write
-model.joblib with its card.json. Records whose split is "dev" are held out
+it as arrays and JSON (weights.npz, vocabulary.json) with its card.json. Records whose split is "dev" are held out
 and scored for the card; the rest (split "train" or none) are trained on.
 
 examples:
@@ -162,14 +162,15 @@ def cmd_train(args) -> int:
     trained = train([r["text"] for r in train_set], label_matrix(train_set), config)
     extra = {}
     if dev_set:
-        tagger = Tagger(trained.pipeline, {"thresholds": trained.thresholds})
+        tagger = Tagger(trained.linear, {"thresholds": trained.thresholds,
+                                         "tokenizer": {"backend": config.tokenizer_backend}})
         extra["dev"] = evaluate_records(tagger, dev_set)
     data_info = {"files": [Path(f).name for f in files], "sha256": sha256_files(files),
                  "n_train": len(train_set), "n_dev": len(dev_set)}
-    card = save(trained, args.output, training_data=data_info, extra=extra, records=train_set)
+    card = save(trained, args.output, training_data=data_info, extra=extra)
     cv = card["metrics"]["cv"]
     summary = f"cv micro F1 {cv['micro_f1']:.3f}" if cv else "no cross-validation (too few records)"
-    print(f"dangjian: wrote {Path(args.output) / 'model.joblib'} and card.json; {summary}", file=sys.stderr)
+    print(f"dangjian: wrote {args.output}/ (weights.npz, vocabulary.json, card.json); {summary}", file=sys.stderr)
     return EXIT_OK
 
 

@@ -1,7 +1,7 @@
 """Evidence: which sentences and terms carry each predicted label.
 
-The classifier is linear, so a label's logit is ``b + Σ_j w_j·x_j`` over the
-document's features. Each feature's term ``w_j·x_j`` is shared equally among
+The classifier is linear (:mod:`dangjian.model.linear`), so a label's logit is
+``b + Σ_j w_j·x_j`` over the document's features. Each feature's term ``w_j·x_j`` is shared equally among
 the sentences that contain the feature; a sentence's contribution is the sum
 of its shares. Sentences are cut from the ORIGINAL text, so their offsets
 point into what the user gave (traditional script, pinyin noise and all).
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import numpy as np
 
@@ -74,49 +73,42 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def _feature_names(vectorizer) -> np.ndarray:
-    """Feature names without the ``words__`` / ``chars__`` / ``rules__`` prefixes."""
-    return _name_table(vectorizer)[0]
+def explain(tagger, text: str, labels: list[str], k: int = 3, n_features: int = 8) -> dict[str, LabelEvidence]:
+    """Evidence for each label in ``labels``: the top-``k`` sentences that raise its logit, and its top features.
 
-
-@lru_cache(maxsize=4)
-def _name_table(vectorizer) -> tuple[np.ndarray, np.ndarray]:
-    """Once per fitted vectorizer: bare feature names, and which are character n-grams."""
-    full = vectorizer.get_feature_names_out()
-    bare = np.array([n.split("__", 1)[-1] for n in full], dtype=object)
-    return bare, np.array([n.startswith("chars__") for n in full])
-
-
-def explain(pipeline, text: str, labels: list[str], k: int = 3, n_features: int = 8) -> dict[str, LabelEvidence]:
-    """Evidence for each label in ``labels``: top-k sentences and top weighted features."""
-    prepare, vectorizer, clf = (pipeline.named_steps[s] for s in ("prepare", "features", "clf"))
+    ``tagger``: a :class:`~dangjian.model.tagger.Tagger`. A sentence's weight is its share of the
+    label's logit (see the module docstring); only sentences with a positive share are returned.
+    """
     spans = split_sentences(text)
     if not labels or not spans:
         return {lab: LabelEvidence(lab) for lab in labels}
-    doc = vectorizer.transform(prepare.transform([text])).tocsr()
-    cols = doc.indices  # the features the document has
-    sentence_rows = vectorizer.transform(prepare.transform([text[s:e] for s, e in spans]))
-    present = (sentence_rows[:, cols] > 0).astype(np.float64).tocsr()  # sentence × doc feature
-    holders = np.asarray(present.sum(axis=0)).ravel()
-    all_names, all_fragments = _name_table(vectorizer)
+    linear = tagger.linear
+    cols, vals = linear.features(*tagger.prepare(text))  # the features the document has
+    position = {int(c): j for j, c in enumerate(cols)}
+    held_by = []  # per sentence: positions (into cols) of the document features it contains
+    for s, e in spans:
+        sentence_cols, _ = linear.features(*tagger.prepare(text[s:e]))
+        held_by.append(np.array(sorted({position[c] for c in map(int, sentence_cols) if c in position}), dtype=np.int64))
+    holders = np.zeros(len(cols))
+    for held in held_by:
+        holders[held] += 1
+    all_names, all_fragments = linear.feature_names()
     names, is_fragment = all_names[cols], all_fragments[cols]  # is_fragment: a character n-gram
     result = {}
     for label in labels:
-        weights = np.ravel(clf.estimators_[LABELS.index(label)].coef_)[cols] * doc.data
+        weights = linear.coef[LABELS.index(label), cols] * vals
         share = np.where(holders > 0, weights / np.maximum(holders, 1), 0.0)
-        contrib = present @ share
+        contrib = np.array([share[held].sum() for held in held_by])
         by_weight = [j for j in np.argsort(-weights, kind="stable") if weights[j] > 0]
         sentences = []
         for i in np.argsort(-contrib, kind="stable")[:k]:
             if contrib[i] <= 0:
                 break
             s, e = spans[i]
-            held = set(present[i].indices)
+            held = set(held_by[i].tolist())
             terms = tuple(dict.fromkeys(str(names[j]) for j in by_weight if j in held and not is_fragment[j]))
-            terms = terms[:n_features]
-            sentences.append(Sentence(text[s:e], s, e, float(contrib[i]), terms))
-        features = list({str(names[j]): float(weights[j]) for j in reversed(by_weight)}.items())
-        features = sorted(features, key=lambda item: -item[1])[:n_features]
+            sentences.append(Sentence(text[s:e], s, e, float(contrib[i]), terms[:n_features]))
+        features = sorted(((str(names[j]), float(weights[j])) for j in by_weight[:n_features]), key=lambda x: -x[1])
         result[label] = LabelEvidence(label, sentences, features)
     return result
 

@@ -19,14 +19,13 @@ from functools import lru_cache
 from typing import Callable
 
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin
 
 from ..features.normalize import normalize
 
 from .labels import LABELS
 
 __all__ = ["Rule", "RULES", "rule", "POSITIVE", "NEGATIVE", "ABSTAIN",
-           "rule_votes", "baseline_labels", "baseline_matrix", "rule_analysis", "RuleVotes"]
+           "rule_votes", "baseline_labels", "baseline_matrix", "rule_analysis"]
 
 POSITIVE, NEGATIVE, ABSTAIN = 1, -1, 0
 
@@ -89,6 +88,36 @@ def alliance_member_units(text: str) -> re.Match | None:
     return _has(text, r"联建共建", r"组织共建", r"活动共办", r"资源共享") if "成员单位" in text else None
 
 
+@rule("联盟", POSITIVE)
+def alliance_joint_conference(text: str) -> re.Match | None:
+    """A standing joint conference of units (codebook, decisions on real pages): 区域化党建联席会议,
+    共驻共建联席会议, 商圈党建联席会, 党建联席会 with 成员单位 / 辖区单位 / 联席单位."""
+    if not _has(text, r"成员单位", r"辖区单位", r"联席单位", r"会员单位", r"共建单位"):
+        return None
+    return _has(text, r"(党建|共建|联建|共驻)[^，。；\n]{0,10}联席会")
+
+
+@rule("联盟", POSITIVE)
+def alliance_standing_body(text: str) -> re.Match | None:
+    """Joint bodies named otherwise (codebook, decisions on real pages): 党建协调委员会, 党建促进会,
+    党建联合会, 聚联体, 共建带, 支部联盟, 片区联合体, 党支部共同体, 共建共治联盟."""
+    return _has(text, r"党建(工作)?协调委员会", r"党建(工作)?促进会", r"党建(工作)?联合会", r"聚联体",
+                r"共建带", r"支部联盟", r"片区联合体", r"党支部共同体", r"党建[^，。；\n]{0,4}片区组",
+                r"共建共治联盟", r"共建联盟", r"联建联盟")
+
+
+@rule("联盟", POSITIVE)
+def alliance_adjacent_regions(text: str) -> re.Match | None:
+    """Cross-border standing joint party building: 毗邻党建, 跨省(区)党建共同体/联建."""
+    return _has(text, r"毗邻党建", r"跨(省|区|市|县)[^，。；\n]{0,6}党建(共同体|联建|联盟)")
+
+
+@rule("联盟", POSITIVE)
+def alliance_standing_agreement(text: str) -> re.Match | None:
+    """Units signing a standing joint-building agreement: 联建协议, 联创协议, 党建共建协议."""
+    return _has(text, r"联建协议", r"联创协议", r"党建共建协议", r"共建共享协议")
+
+
 @rule("联盟", NEGATIVE)
 def business_alliance(text: str) -> re.Match | None:
     """A business or technology alliance: 产业技术创新联盟, 电商联盟 and kin."""
@@ -97,8 +126,8 @@ def business_alliance(text: str) -> re.Match | None:
 
 @rule("联盟", NEGATIVE)
 def single_joint_committee(text: str) -> re.Match | None:
-    """One organization formed jointly: 综合党委, 联合党支部, 联合党委."""
-    return _has(text, r"综合党委", r"联合党支部", r"联合党委", r"联合党组织")
+    """One organization formed jointly: 综合党委, 联合党支部, 联合党委, 行业党委, a "联盟党支部"."""
+    return _has(text, r"综合党委", r"联合党支部", r"联合党委", r"联合党组织", r"行业党委", r"联盟党支部")
 
 
 @rule("联盟", NEGATIVE)
@@ -119,6 +148,21 @@ def incubator_named(text: str) -> re.Match | None:
 def incubates_party_organizations(text: str) -> re.Match | None:
     """孵化 + 党组织/党支部 nearby, or 入壳孵化."""
     return _has(text, r"孵化[^，。；\n]{0,8}党(组织|支部)", r"入壳孵化", r"孵化党")
+
+
+@rule("孵化站", POSITIVE)
+def incubator_dual_cultivation(text: str) -> re.Match | None:
+    """Party organizations grown beside the firms or groups a base incubates (codebook, decisions on
+    real pages): 双培育, 双孵化, 同步培育 ... 党组织, 党员孵化, 孵化出壳 of branches."""
+    return _has(text, r"双培育", r"双孵化", r"(同步|同时)(培育|孵化)[^。；\n]{0,12}党(组织|支部)",
+                r"党员孵化", r"红色孵化")
+
+
+@rule("孵化站", NEGATIVE)
+def incubator_own_branch(text: str) -> re.Match | None:
+    """A business incubator's own joint branch or members attached to one (codebook, decisions on
+    real pages): 孵化(器)联合党支部, 挂靠."""
+    return _has(text, r"孵化器?联合党支部", r"挂靠")
 
 
 @rule("孵化站", NEGATIVE)
@@ -154,6 +198,41 @@ def post_with_duties(text: str) -> re.Match | None:
     return _has(text, r"设岗定责")
 
 
+@rule("示范岗", POSITIVE)
+def posts_for_members_without_office(text: str) -> re.Match | None:
+    """Posts set for party members without office (codebook, decisions on real pages): 无职党员 ...
+    设岗/岗位, 设岗明职, 党员责任田, 党员联户 duties made public."""
+    if (m := _has(text, r"设岗明职", r"党员责任田", r"责任田")):
+        return m
+    return _has(text, r"(设|定|认)岗") if "无职党员" in text else None
+
+
+@rule("示范岗", POSITIVE)
+def model_line_or_vehicle(text: str) -> re.Match | None:
+    """Routes, vehicles and rooms staffed or held by selected party members (codebook, decisions on
+    real pages): 党员示范线, 党员先锋车, 党建示范专线, 学生党员示范宿舍, 党员示范窗口/班组."""
+    return _has(text, r"党员(示范|先锋)(线|车|号|专线|宿舍|窗口|班组|寝室)", r"党建示范(专)?线",
+                r"先锋(车|号|线)(?!路)")
+
+
+@rule("示范岗", POSITIVE)
+def volunteer_post_claimed(text: str) -> re.Match | None:
+    """Service posts party members claim (codebook, decisions on real pages): 党员志愿服务岗, 认岗, 党员服务岗."""
+    return _has(text, r"党员[^，。；\n]{0,4}服务岗", r"党员认岗", r"认岗定责", r"亮岗")
+
+
+@rule("示范岗", NEGATIVE)
+def civic_post_without_members(text: str) -> re.Match | None:
+    """Posts of the union or youth league, not party members (codebook): 巾帼文明岗, 青年文明号, 女职工...示范岗."""
+    return _has(text, r"巾帼文明岗", r"青年文明号", r"女职工[^，。；\n]{0,6}示范岗", r"工人先锋号")
+
+
+@rule("示范岗", NEGATIVE)
+def identity_only(text: str) -> re.Match | None:
+    """Showing party identity with no designated post (codebook): 亮身份, 党员突击队, 佩戴党徽."""
+    return _has(text, r"亮身份", r"党员突击队", r"佩戴党徽", r"戴党徽")
+
+
 @rule("示范岗", NEGATIVE)
 def demonstration_unit(text: str) -> re.Match | None:
     """A demonstration site or unit: 党建示范点, 示范基地, 示范企业, 示范村, 示范性党组织."""
@@ -176,8 +255,9 @@ def rotating_chair_named(text: str) -> re.Match | None:
 
 @rule("轮值主席", POSITIVE)
 def rotating_secretary_or_host(text: str) -> re.Match | None:
-    """轮值书记 / 轮值主持 / 轮值召集."""
-    return _has(text, r"轮值书记", r"轮值主持", r"轮值召集", r"轮值单位")
+    """轮值书记 / 轮值主持 / 轮值召集(人) / 轮值秘书长 / 轮值盟主 (codebook, decisions on real pages)."""
+    return _has(text, r"轮值书记", r"轮值主持", r"轮值召集", r"轮值单位", r"轮值秘书长", r"轮值盟主",
+                r"轮值组长", r"轮值主任", r"轮值队长")
 
 
 @rule("轮值主席", POSITIVE)
@@ -193,16 +273,35 @@ def rotation_in_other_words(text: str) -> re.Match | None:
                 r"(牵头|召集|主席|主持)(单位|工作|职责|权|人)?[^，。；\n]{0,8}(轮换|交替|轮流|依次|一换)")
 
 
+@rule("轮值主席", POSITIVE)
+def lead_unit_handover(text: str) -> re.Match | None:
+    """A yearly hand-over of the lead unit among members (codebook, decisions on real pages):
+    组长单位/牵头单位 交接, 轮值制度 of a party-building body."""
+    return _has(text, r"(组长|牵头|主席|召集)单位[^。；\n]{0,12}(交接|轮换|轮值|接任)",
+                r"(交接|轮换|轮值)[^。；\n]{0,6}(组长|牵头|主席|召集)单位", r"党[^，。；\n]{0,8}轮值制",
+                r"轮值制[^。；\n]{0,12}(党建|党日|联盟|联席)")
+
+
+@rule("轮值主席", NEGATIVE)
+def venue_or_duty_rotation(text: str) -> re.Match | None:
+    """Only the venue rotates, or a duty roster (codebook, decisions on real pages): 轮流到...召开,
+    轮流(值班/巡查/值守), 轮值 patrols."""
+    return _has(text, r"轮流(到|在)[^，。；\n]{0,12}(召开|举办|开展)", r"轮流(值班|值守|巡查|巡逻|站岗)",
+                r"轮值(值班|巡查|巡逻)")
+
+
 @rule("轮值主席", NEGATIVE)
 def diplomatic_presidency(text: str) -> re.Match | None:
     """Diplomacy: 轮值主席国, 上合组织, 东盟, 欧盟, G20."""
-    return _has(text, r"轮值主席国", r"上合组织", r"东盟", r"欧盟", r"G20", r"二十国集团")
+    return _has(text, r"轮值主席国", r"上合组织", r"东盟", r"欧盟", r"G20", r"二十国集团", r"安理会", r"金砖",
+                r"澜湄", r"联合国")
 
 
 @rule("轮值主席", NEGATIVE)
 def company_rotating_chairman(text: str) -> re.Match | None:
-    """Company rotation: 轮值董事长 / 轮值CEO / 轮值总裁."""
-    return _has(text, r"轮值董事长", r"轮值(ceo|CEO)", r"轮值总裁", r"轮值会长", r"轮值理事长")
+    """Company or chamber rotation: 轮值董事长 / 轮值CEO / 轮值总裁 / a 商会's 轮值(副)会长."""
+    return _has(text, r"轮值董事长", r"轮值(ceo|CEO)", r"轮值总裁", r"轮值会长", r"轮值理事长",
+                r"商会[^。；\n]{0,12}轮值", r"轮值[^，。；\n]{0,4}副会长")
 
 
 @rule("轮值主席", NEGATIVE)
@@ -261,23 +360,3 @@ def rule_analysis(texts, y_true=None, normalized: bool = False) -> list[dict]:
             row["precision"] = float(truth[hits].mean()) if hits.any() else float("nan")
         rows.append(row)
     return rows
-
-
-class RuleVotes(TransformerMixin, BaseEstimator):
-    """Stateless transformer: normalized texts → one 0/1 column per rule (did it fire?).
-
-    Stacked beside the TF-IDF columns, it lets the classifier learn how far to
-    trust each codebook wording, which a bag of words dilutes in long pages.
-    """
-
-    def fit(self, X, y=None):
-        return self
-
-    def transform(self, X):
-        from scipy import sparse
-
-        rows = [[r.fires(text) for r in RULES] for text in X]
-        return sparse.csr_matrix(np.array(rows, dtype=np.float32).reshape(len(rows), len(RULES)))
-
-    def get_feature_names_out(self, input_features=None):
-        return np.array([f"rule:{r.name}" for r in RULES], dtype=object)

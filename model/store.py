@@ -1,45 +1,41 @@
-"""Persistence: a model directory holds ``model.joblib`` and its ``card.json``.
+"""Persistence: a model directory holds arrays and JSON, never code.
 
-The card vouches for the artifact with its sha256. A joblib file can run
-code when loaded, so :func:`load` refuses any file the card does not vouch for.
+Files of a model directory:
 
-A scikit-learn pickle only loads under the minor version that wrote it. A
-model directory may therefore carry its training records
-(``training-data.jsonl.gz``, also vouched for by the card): under another
-minor version, :func:`load` rebuilds the model from them once, into a cache
-directory (``$DANGJIAN_CACHE``, else ``~/.cache/dangjian``), instead of
-unpickling. The shipped default model carries them, so it works on every
-Python and scikit-learn version the package installs with.
+- ``weights.npz``: ``coef`` (n_labels × n_features), ``intercept`` (n_labels,) and one
+  ``idf_<block>`` array per TF-IDF block; read with ``numpy.load(allow_pickle=False)``;
+- ``vocabulary.json``: per TF-IDF block, its n-grams in column order;
+- ``card.json``: labels, thresholds, tokenizer, feature layout (blocks, rule names, passage window),
+  training data, library versions, metrics, and the sha256 of the two files above.
+
+:func:`load` refuses a directory whose files do not match the card's sha256. Nothing
+in it is unpickled, so loading a model file cannot run code (scikit-learn's advice
+for models from others: https://scikit-learn.org/stable/model_persistence.html).
 """
 from __future__ import annotations
 
-import dataclasses
-import gzip
 import hashlib
 import json
-import os
 import platform
-import shutil
-import tempfile
-import warnings
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import joblib
+import numpy as np
 
 from ..features.tokenize import userdict_path
-
 from .labels import LABELS
+from .linear import LinearModel, TfidfBlock
 
 if TYPE_CHECKING:
     from .train import TrainedModel
 
-__all__ = ["save", "load", "ModelError", "DEFAULT_MODEL_DIR", "library_versions", "cache_root"]
+__all__ = ["save", "load", "read_card", "ModelError", "DEFAULT_MODEL_DIR", "library_versions", "WEIGHTS", "VOCABULARY",
+           "CARD"]
 
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "default"
-ARTIFACT, CARD, BUNDLE = "model.joblib", "card.json", "training-data.jsonl.gz"
-CARD_FORMAT = 1
+WEIGHTS, VOCABULARY, CARD = "weights.npz", "vocabulary.json", "card.json"
+CARD_FORMAT = 2
 
 
 class ModelError(RuntimeError):
@@ -56,7 +52,7 @@ def _sha256(path: Path) -> str:
 
 def library_versions() -> dict[str, str]:
     versions = {"python": platform.python_version()}
-    for dist in ("scikit-learn", "numpy", "scipy", "joblib", "jieba", "opencc"):
+    for dist in ("scikit-learn", "numpy", "scipy", "jieba", "rjieba", "opencc"):
         try:
             versions[dist] = metadata.version(dist)
         except metadata.PackageNotFoundError:
@@ -64,127 +60,90 @@ def library_versions() -> dict[str, str]:
     return versions
 
 
-def save(trained: "TrainedModel", out_dir: str | Path, *, training_data: dict, extra: dict | None = None,
-         records: list[dict] | None = None) -> dict:
-    """Write the artifact and its card into ``out_dir``; return the card.
+def save(trained: "TrainedModel", out_dir: str | Path, *, training_data: dict, extra: dict | None = None) -> dict:
+    """Write ``trained`` (its exported :class:`LinearModel`) into ``out_dir`` with its card; return the card."""
+    import dataclasses
 
-    With ``records`` (the training records), they are bundled beside the
-    artifact so that another scikit-learn version can rebuild the model.
-    """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    artifact = out / ARTIFACT
-    joblib.dump(trained.pipeline, artifact, compress=3)
-    if records is not None:
-        lines = "".join(json.dumps({k: r[k] for k in ("id", "text", "labels")}, ensure_ascii=False) + "\n"
-                        for r in records)
-        (out / BUNDLE).write_bytes(gzip.compress(lines.encode("utf-8"), mtime=0))
-        training_data = {**training_data, "bundle": {"file": BUNDLE, "sha256": _sha256(out / BUNDLE)}}
+    linear: LinearModel = trained.linear
+    names = [f"{b.analyzer}s" for b in linear.blocks]  # "words", "chars"
+    arrays = {"coef": linear.coef, "intercept": linear.intercept}
+    arrays.update({f"idf_{name}": block.idf for name, block in zip(names, linear.blocks)})
+    with (out / WEIGHTS).open("wb") as handle:
+        np.savez_compressed(handle, **arrays)
+    vocabulary = {name: sorted(block.vocabulary, key=block.vocabulary.__getitem__)
+                  for name, block in zip(names, linear.blocks)}
+    (out / VOCABULARY).write_text(json.dumps(vocabulary, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     config = dataclasses.asdict(trained.config)
     card = {
         "format": CARD_FORMAT,
         "labels": list(LABELS),
         "thresholds": trained.thresholds,
-        "tokenizer": {
-            "backend": trained.config.tokenizer_backend,
-            "userdict_sha256": _sha256(Path(userdict_path())),
+        "tokenizer": {"backend": trained.config.tokenizer_backend, "userdict_sha256": _sha256(Path(userdict_path()))},
+        "features": {
+            "blocks": [{"name": n, "analyzer": b.analyzer, "ngrams": list(b.ngrams)} for n, b in zip(names, linear.blocks)],
+            "rules": linear.rule_names,
+            "passage_window": linear.passage_window,
         },
         "config": {k: list(v) if isinstance(v, tuple) else v for k, v in config.items()},
         "training_data": training_data,
         "versions": library_versions(),
         "metrics": {"cv": trained.cv_metrics, **(extra or {})},
-        "artifact": {"file": ARTIFACT, "sha256": _sha256(artifact)},
+        "files": {WEIGHTS: _sha256(out / WEIGHTS), VOCABULARY: _sha256(out / VOCABULARY)},
     }
     (out / CARD).write_text(json.dumps(card, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return card
 
 
 def read_card(model_dir: str | Path) -> dict:
+    """The card of a model directory; :class:`ModelError` if missing, unreadable or of another format."""
     path = Path(model_dir) / CARD
     try:
         card = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ModelError(f"no model card at {path}") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except (OSError, json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise ModelError(f"model card {path} is not valid JSON: {exc}") from None
-    if card.get("format") != CARD_FORMAT or card.get("labels") != list(LABELS):
-        raise ModelError(f"model card {path} is of another format or label set")
+    if not isinstance(card, dict) or card.get("format") != CARD_FORMAT or card.get("labels") != list(LABELS):
+        raise ModelError(f"model card {path} is of another format or label set (retrain with `dangjian train`)")
     return card
 
 
-def load(model_dir: str | Path | None = None):
-    """Verify and load a model directory; return ``(pipeline, card)``.
+def _verified(model_dir: Path, card: dict, name: str) -> Path:
+    path = model_dir / name
+    expected = card.get("files", {}).get(name)
+    if not expected:
+        raise ModelError(f"model card {model_dir / CARD} does not vouch for {name}")
+    if not path.is_file():
+        raise ModelError(f"model file {path} is missing")
+    actual = _sha256(path)
+    if actual != expected:
+        raise ModelError(f"refusing to load {path}: sha256 {actual[:12]}… does not match the card's "
+                         f"{expected[:12]}… (file changed or tampered with)")
+    return path
 
-    Raises :class:`ModelError` when the card is missing or the artifact's
-    sha256 differs from the card's. Under another scikit-learn minor version a
-    model with bundled training data is rebuilt once (one warning line); one
-    without loads with one warning line.
+
+def load(model_dir: str | Path | None = None) -> tuple[LinearModel, dict]:
+    """Verify and load a model directory (default: the shipped model); return ``(linear_model, card)``.
+
+    Raises :class:`ModelError` when the card is missing or of another format, or when a file's
+    sha256 differs from the card's. No pickle is read.
     """
     model_dir = Path(model_dir) if model_dir else DEFAULT_MODEL_DIR
     card = read_card(model_dir)
-    artifact = model_dir / card["artifact"]["file"]
-    if artifact.parent.resolve() != model_dir.resolve():
-        raise ModelError(f"model card {model_dir / CARD} points outside its directory")
-    if not artifact.is_file():
-        raise ModelError(f"model artifact {artifact} is missing")
-    actual = _sha256(artifact)
-    if actual != card["artifact"]["sha256"]:
-        raise ModelError(
-            f"refusing to load {artifact}: sha256 {actual[:12]}… does not match the card's "
-            f"{card['artifact']['sha256'][:12]}… (file changed or tampered with)"
-        )
-    saved, running = card["versions"].get("scikit-learn"), library_versions()["scikit-learn"]
-    if _minor(saved) != _minor(running) and card["training_data"].get("bundle"):
-        return _rebuilt(model_dir, card, running)
-    if saved != running:
-        warnings.warn(
-            f"model {model_dir} was saved with scikit-learn {saved}, running {running}: "
-            f"scores may differ; retrain with `dangjian train`", stacklevel=2,
-        )
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # scikit-learn's own version warning: reported above
-        pipeline = joblib.load(artifact)
-    return pipeline, card
-
-
-def _minor(version: str | None) -> tuple[str, ...]:
-    return tuple((version or "").split(".")[:2])
-
-
-def cache_root() -> Path:
-    return Path(os.environ.get("DANGJIAN_CACHE") or Path.home() / ".cache" / "dangjian")
-
-
-def _rebuilt(model_dir: Path, card: dict, running: str):
-    """The model of ``model_dir`` trained anew from its bundled records, cached per scikit-learn version."""
-    target = cache_root() / f"{card['artifact']['sha256'][:16]}-sklearn-{running}"
-    if (target / CARD).is_file():
-        return load(target)
-    bundle = model_dir / card["training_data"]["bundle"]["file"]
-    if bundle.parent.resolve() != model_dir.resolve() or not bundle.is_file():
-        raise ModelError(f"training data bundle {bundle} is missing")
-    if _sha256(bundle) != card["training_data"]["bundle"]["sha256"]:
-        raise ModelError(f"refusing to use {bundle}: its sha256 does not match the card")
-    from .data import label_matrix
-    from .train import TrainConfig, train
-
-    warnings.warn(
-        f"model {model_dir} was saved with scikit-learn {card['versions'].get('scikit-learn')}; "
-        f"building it once for {running} from its training data into {target}", stacklevel=3,
-    )
-    records = [json.loads(line) for line in gzip.decompress(bundle.read_bytes()).decode("utf-8").splitlines()]
-    config = TrainConfig(**{k: tuple(v) if isinstance(v, list) else v for k, v in card["config"].items()})
-    trained = train([r["text"] for r in records], label_matrix(records), config)
-    info = {**card["training_data"], "rebuilt_from": card["artifact"]["sha256"]}
-    info.pop("bundle", None)
+    weights_path, vocab_path = _verified(model_dir, card, WEIGHTS), _verified(model_dir, card, VOCABULARY)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".building-", dir=target.parent))
-        save(trained, staging, training_data=info)
-        try:
-            staging.rename(target)  # atomic: a concurrent builder may have won; then use theirs
-        except OSError:
-            shutil.rmtree(staging, ignore_errors=True)
-        return load(target)
-    except OSError:  # no writable cache: use the model from memory this time
-        return trained.pipeline, {**card, "thresholds": trained.thresholds}
+        with np.load(weights_path, allow_pickle=False) as weights:
+            arrays = {key: weights[key] for key in weights.files}
+        vocabulary = json.loads(vocab_path.read_text(encoding="utf-8"))
+        blocks = []
+        for spec in card["features"]["blocks"]:
+            terms = vocabulary[spec["name"]]
+            blocks.append(TfidfBlock(spec["analyzer"], tuple(spec["ngrams"]),
+                                     {t: j for j, t in enumerate(terms)}, arrays[f"idf_{spec['name']}"]))
+        linear = LinearModel(blocks, list(card["features"]["rules"]), arrays["coef"], arrays["intercept"],
+                             card["features"].get("passage_window"))
+    except (KeyError, ValueError, OSError) as exc:
+        raise ModelError(f"model {model_dir} cannot be read: {exc}") from None
+    return linear, card

@@ -16,8 +16,11 @@ from typing import Iterable, Iterator
 import numpy as np
 
 
+from ..features.normalize import normalize
+from ..features.tokenize import Tokenizer
 from .evidence import LabelEvidence, explain
 from .labels import LABELS
+from .linear import LinearModel
 from .store import load
 
 __all__ = ["Tagger", "Tagging", "DEFAULT_BATCH_SIZE"]
@@ -41,24 +44,30 @@ class Tagging:
 
 
 class Tagger:
-    """Tags texts with the practice labels, using a verified model directory."""
+    """Tags texts with the practice labels, using a verified model directory.
 
-    def __init__(self, pipeline, card: dict):
-        self.pipeline = pipeline
+    ``linear``: the :class:`~dangjian.model.linear.LinearModel`; ``card``: its model card (thresholds,
+    tokenizer backend). Scoring imports neither scikit-learn nor scipy.
+    """
+
+    def __init__(self, linear: LinearModel, card: dict):
+        self.linear = linear
         self.card = card
         self.thresholds = {lab: float(card["thresholds"][lab]) for lab in LABELS}
+        self.tokenizer = Tokenizer(card.get("tokenizer", {}).get("backend", "rjieba"))
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> "Tagger":
-        """Load the shipped default model, or the model directory at ``path``."""
+        """Load the shipped default model, or the model directory at ``path`` (:class:`ModelError` if unusable)."""
         return cls(*load(path))
 
     def tag(self, text: str, threshold: float | None = None, evidence: bool = False, k: int = 3) -> Tagging:
         """Scores and labels for one text.
 
         ``threshold`` overrides the per-label thresholds. With ``evidence=True``
-        each predicted label gets up to ``k`` sentences (with offsets into
-        ``text``) and its top weighted features: see :mod:`model.evidence`.
+        each predicted label gets up to ``k`` passages (with offsets into
+        ``text``) and its top weighted features: see :mod:`dangjian.model.evidence`.
+        Raises ``TypeError`` for anything but a ``str``.
         """
         return next(self.tag_many([text], threshold=threshold, evidence=evidence, k=k))
 
@@ -70,12 +79,20 @@ class Tagger:
             for text in batch:
                 if not isinstance(text, str):
                     raise TypeError(f"expected str, got {type(text).__name__}")
-            for text, row in zip(batch, self.pipeline.predict_proba(batch)):
-                result = self._tagging(row, threshold)
+            for text in batch:
+                result = self._tagging(self.proba(text), threshold)
                 if evidence:
-                    result = Tagging(result.labels, result.scores,
-                                     explain(self.pipeline, text, result.labels, k=k))
+                    result = Tagging(result.labels, result.scores, explain(self, text, result.labels, k=k))
                 yield result
+
+    def prepare(self, text: str) -> tuple[str, str]:
+        """``(normalized text, token string)``: the two inputs of the model's features."""
+        clean = normalize(text)
+        return clean, " ".join(self.tokenizer(clean))
+
+    def proba(self, text: str) -> np.ndarray:
+        """Per-label probabilities (n_labels,), in :data:`LABELS` order."""
+        return self.linear.proba(*self.prepare(text))
 
     def _tagging(self, proba: np.ndarray, threshold: float | None) -> Tagging:
         scores = {lab: round(float(np.clip(p, 0.0, 1.0)), 6) for lab, p in zip(LABELS, proba)}

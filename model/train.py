@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from sklearn.base import clone
+from sklearn.base import BaseEstimator, TransformerMixin, clone
 from sklearn.compose import ColumnTransformer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
@@ -20,13 +20,16 @@ from sklearn.model_selection import KFold, cross_val_predict
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import Pipeline
 
-from ..features import NORMALIZED, TOKENS, TextPreparer, Tokenizer, char_vectorizer, word_vectorizer
+from ..features.tokenize import Tokenizer
+from ..features.vectorize import NORMALIZED, TOKENS, TextPreparer, char_vectorizer, word_vectorizer
 
+from .export import export_pipeline
 from .labels import LABELS
+from .linear import LinearModel
 from .metrics import multilabel_report
-from .rules import RuleVotes
+from .rules import RULES
 
-__all__ = ["TrainConfig", "TrainedModel", "train", "choose_thresholds"]
+__all__ = ["TrainConfig", "TrainedModel", "train", "choose_thresholds", "RuleVotes"]
 
 THRESHOLD_GRID = np.round(np.arange(0.05, 0.951, 0.01), 2)
 
@@ -45,9 +48,35 @@ class TrainConfig:
     tokenizer_backend: str = "rjieba"
 
 
+class RuleVotes(TransformerMixin, BaseEstimator):
+    """Normalized texts → one 0/1 column per keyword rule (did it fire?), rules fixed at ``fit``.
+
+    Stacked beside the TF-IDF columns, it lets the classifier learn how far to
+    trust each codebook wording, which a bag of words dilutes in long pages.
+    """
+
+    def fit(self, X, y=None):
+        self.rule_names_ = [r.name for r in RULES]
+        return self
+
+    def transform(self, X):
+        from scipy import sparse
+
+        by_name = {r.name: r for r in RULES}
+        rules = [by_name[n] for n in self.rule_names_]
+        rows = [[r.fires(text) for r in rules] for text in X]
+        return sparse.csr_matrix(np.array(rows, dtype=np.float32).reshape(len(rows), len(rules)))
+
+    def get_feature_names_out(self, input_features=None):
+        return np.array([f"rule:{n}" for n in self.rule_names_], dtype=object)
+
+
 @dataclass
 class TrainedModel:
+    """A fitted scikit-learn ``pipeline``, its exported arrays (``linear``) and what training measured."""
+
     pipeline: Pipeline
+    linear: LinearModel
     thresholds: dict[str, float]
     config: TrainConfig
     cv_metrics: dict = field(default_factory=dict)
@@ -114,4 +143,4 @@ def train(texts: list[str], y: np.ndarray, config: TrainConfig = TrainConfig()) 
         cv_metrics = {}
     learned.fit(tokens, y)
     pipeline = Pipeline([("prepare", preparer), *learned.steps])
-    return TrainedModel(pipeline, thresholds, config, cv_metrics)
+    return TrainedModel(pipeline, export_pipeline(pipeline), thresholds, config, cv_metrics)

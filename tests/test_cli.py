@@ -86,7 +86,7 @@ def test_train_then_score_with_the_new_model(tmp_path, small_corpus):
 def test_tampered_model_is_refused_in_one_line(tmp_path, small_model_dir):
     copy = tmp_path / "m"
     shutil.copytree(small_model_dir, copy)
-    (copy / "model.joblib").write_bytes(b"not a model")
+    (copy / "weights.npz").write_bytes(b"not a model")
     out = run("score", SEEDS / "004_ddaa4c428c78c2ff.txt", "--model", copy)
     assert out.returncode == 1
     assert out.stderr.strip().count("\n") == 0 and "refusing to load" in out.stderr

@@ -68,12 +68,10 @@ def test_top_evidence_for_true_positives_names_the_practice(tagger, capsys):
     import numpy as np
 
     from conftest import SEEDS, read_jsonl
-    from dangjian.model.evidence import _feature_names
     from dangjian.model.rules import RULES
 
-    names = _feature_names(tagger.pipeline.named_steps["features"])
-    estimators = tagger.pipeline.named_steps["clf"].estimators_
-    strongest = {lab: set(names[np.argsort(-np.ravel(est.coef_))[:100]]) for lab, est in zip(LABELS, estimators)}
+    names, _ = tagger.linear.feature_names()
+    strongest = {lab: set(names[np.argsort(-tagger.linear.coef[j])[:100]]) for j, lab in enumerate(LABELS)}
     dev = [r for r in read_jsonl(SEEDS / "corpus.jsonl") if r["split"] == "dev"]
     hits = by_rule = cases = 0
     for record in dev:

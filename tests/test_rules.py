@@ -47,7 +47,7 @@ def test_bad_rule_target_is_refused():
 
 
 def test_rule_votes_transformer_has_one_column_per_rule():
-    from dangjian.model.rules import RuleVotes
+    from dangjian.model.train import RuleVotes
 
     texts = ["党建联盟", "上合组织轮值主席国", ""]
     matrix = RuleVotes().fit_transform(texts).toarray()
@@ -55,7 +55,7 @@ def test_rule_votes_transformer_has_one_column_per_rule():
     for row, text in zip(matrix, texts):
         votes = rule_votes(text, normalized=True)
         assert list(row) == [float(votes[r.name] != 0) for r in RULES]
-    assert list(RuleVotes().get_feature_names_out()) == [f"rule:{r.name}" for r in RULES]
+    assert list(RuleVotes().fit(texts).get_feature_names_out()) == [f"rule:{r.name}" for r in RULES]
 
 
 def test_rotation_without_the_word_is_found_but_job_rotation_is_not():

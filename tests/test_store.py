@@ -26,13 +26,16 @@ def test_card_describes_the_model(small_model_dir):
     assert set(card["thresholds"]) == set(card["labels"])
     assert card["tokenizer"]["backend"] == card["config"]["tokenizer_backend"] in ("jieba", "rjieba")
     assert {"scikit-learn", "jieba", "numpy", "opencc"} <= set(card["versions"])
-    assert len(card["artifact"]["sha256"]) == 64
+    assert set(card["files"]) == {"weights.npz", "vocabulary.json"}
+    assert all(len(sha) == 64 for sha in card["files"].values())
+    assert card["features"]["rules"] and card["features"]["blocks"][0]["name"] == "words"
     assert card["metrics"]["cv"]["folds"] == 3
 
 
-def test_a_tampered_artifact_is_refused(small_model_dir, tmp_path):
+@pytest.mark.parametrize("name", ["weights.npz", "vocabulary.json"])
+def test_a_tampered_file_is_refused(small_model_dir, tmp_path, name):
     copy = copy_model(small_model_dir, tmp_path)
-    with (copy / "model.joblib").open("ab") as handle:
+    with (copy / name).open("ab") as handle:
         handle.write(b"\0")
     with pytest.raises(ModelError, match="refusing to load"):
         Tagger.load(copy)
@@ -45,43 +48,36 @@ def test_a_missing_card_is_refused(small_model_dir, tmp_path):
         load(copy)
 
 
-def test_a_card_pointing_outside_its_directory_is_refused(small_model_dir, tmp_path):
-    copy = copy_model(small_model_dir, tmp_path, lambda card: card["artifact"].update(file="../elsewhere.joblib"))
-    with pytest.raises(ModelError, match="outside"):
+def test_a_card_that_does_not_vouch_for_a_file_is_refused(small_model_dir, tmp_path):
+    copy = copy_model(small_model_dir, tmp_path, lambda card: card["files"].pop("weights.npz"))
+    with pytest.raises(ModelError, match="does not vouch"):
         load(copy)
 
 
-def test_another_scikit_learn_version_is_reported_in_one_line(small_model_dir, tmp_path):
-    copy = copy_model(small_model_dir, tmp_path, lambda card: card["versions"].update({"scikit-learn": "0.0.1"}))
-    with pytest.warns(UserWarning, match=r"saved with scikit-learn 0\.0\.1") as record:
-        Tagger.load(copy)
-    assert all("\n" not in str(w.message) for w in record)
+def test_an_old_pickle_model_directory_is_refused_in_one_line(tmp_path):
+    old = tmp_path / "old"
+    old.mkdir()
+    (old / "card.json").write_text(json.dumps({"format": 1, "labels": ["联盟", "孵化站", "示范岗", "轮值主席"],
+                                               "artifact": {"file": "model.joblib"}}), encoding="utf-8")
+    with pytest.raises(ModelError, match="another format"):
+        load(old)
 
 
-def test_another_minor_version_rebuilds_from_the_bundled_data_once(tmp_path, monkeypatch):
-    from dangjian.model.store import DEFAULT_MODEL_DIR
+def test_a_pickle_in_the_weights_is_never_loaded(small_model_dir, tmp_path):
+    """weights.npz holding an object array (which needs pickle) is refused even when the card vouches for it."""
+    import hashlib
 
-    monkeypatch.setenv("DANGJIAN_CACHE", str(tmp_path / "cache"))
-    copy = copy_model(DEFAULT_MODEL_DIR, tmp_path, lambda card: card["versions"].update({"scikit-learn": "1.0.0"}))
-    with pytest.warns(UserWarning, match=r"building it once for"):
-        rebuilt = Tagger.load(copy)
-    shipped = Tagger.load()
-    text = (SEEDS / "004_ddaa4c428c78c2ff.txt").read_text(encoding="utf-8")
-    assert rebuilt.tag(text) == shipped.tag(text)  # deterministic training: the same model
-    assert rebuilt.card["training_data"]["rebuilt_from"] == read_card(copy)["artifact"]["sha256"]
-    import warnings
+    import numpy as np
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")  # the second load uses the cache: no rebuild, no warning
-        Tagger.load(copy)
-
-
-def test_a_tampered_training_bundle_is_refused(tmp_path, monkeypatch):
-    from dangjian.model.store import DEFAULT_MODEL_DIR
-
-    monkeypatch.setenv("DANGJIAN_CACHE", str(tmp_path / "cache"))
-    copy = copy_model(DEFAULT_MODEL_DIR, tmp_path, lambda card: card["versions"].update({"scikit-learn": "1.0.0"}))
-    with (copy / "training-data.jsonl.gz").open("ab") as handle:
-        handle.write(b"\0")
-    with pytest.raises(ModelError, match="training-data.jsonl.gz"):
-        Tagger.load(copy)
+    copy = copy_model(small_model_dir, tmp_path)
+    with np.load(copy / "weights.npz") as weights:
+        arrays = {k: weights[k] for k in weights.files}
+    arrays["coef"] = np.array([object()] * 3, dtype=object)
+    with (copy / "weights.npz").open("wb") as handle:
+        np.savez(handle, **arrays)
+    sha = hashlib.sha256((copy / "weights.npz").read_bytes()).hexdigest()
+    card = json.loads((copy / "card.json").read_text(encoding="utf-8"))
+    card["files"]["weights.npz"] = sha
+    (copy / "card.json").write_text(json.dumps(card), encoding="utf-8")
+    with pytest.raises(ModelError, match="cannot be read"):
+        load(copy)

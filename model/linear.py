@@ -1,0 +1,145 @@
+"""The scoring hot path: a fitted TF-IDF + linear model computed with numpy alone.
+
+Training fits scikit-learn estimators (:mod:`dangjian.model.train`); :mod:`dangjian.model.export`
+turns the fitted pipeline into the plain arrays held here. Scoring then needs no
+scikit-learn, no scipy and no pickle: a vocabulary lookup, the idf, sublinear TF,
+an l2 norm per TF-IDF block, the codebook rule votes, and one dot product per label.
+``tests/test_linear.py`` proves the probabilities equal scikit-learn's
+``predict_proba`` on the whole corpus within 1e-6.
+
+A feature vector is the concatenation of blocks, in this order:
+
+- ``words``: TF-IDF over word n-grams of the token string (``TfidfVectorizer(token_pattern=r"\\S+",
+  ngram_range=words.ngrams, sublinear_tf=True, norm="l2")``);
+- ``chars`` (optional): TF-IDF over character n-grams of the tokens joined without spaces;
+- ``rules``: one 0/1 column per keyword rule (:mod:`dangjian.model.rules`), fired on the normalized text.
+
+With ``passage_window`` set, a text is also scored passage by passage (windows of that many
+sentences, stepping one sentence) and each label's score is the larger of the whole text's
+and its best passage's: a practice named in one sentence of a long page still counts.
+"""
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["TfidfBlock", "LinearModel", "sigmoid"]
+
+
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    """The logistic function, stable for large ``|z|`` (as ``scipy.special.expit``)."""
+    out = np.empty_like(z, dtype=np.float64)
+    pos = z >= 0
+    out[pos] = 1.0 / (1.0 + np.exp(-z[pos]))
+    ez = np.exp(z[~pos])
+    out[~pos] = ez / (1.0 + ez)
+    return out
+
+
+@dataclass
+class TfidfBlock:
+    """One fitted TF-IDF vectorizer as data.
+
+    ``vocabulary``: n-gram → column within the block; ``idf``: float array (n_terms,);
+    ``analyzer``: ``"word"`` (n-grams of space-separated tokens, joined by a space) or
+    ``"char"`` (n-grams of the tokens joined without spaces); ``ngrams``: (min_n, max_n).
+    """
+
+    analyzer: str
+    ngrams: tuple[int, int]
+    vocabulary: dict[str, int]
+    idf: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.idf)
+
+    def terms(self, token_string: str) -> list[str]:
+        """The n-grams of one token string, as scikit-learn's analyzer yields them."""
+        lo, hi = self.ngrams
+        if self.analyzer == "word":
+            tokens = token_string.split()
+            if lo == 1 and hi == 1:
+                return tokens
+            grams = list(tokens) if lo == 1 else []
+            for n in range(max(2, lo), hi + 1):
+                grams.extend(" ".join(tokens[i:i + n]) for i in range(len(tokens) - n + 1))
+            return grams
+        text = " ".join(token_string.replace(" ", "").split())  # scikit-learn folds whitespace runs
+        return [text[i:i + n] for n in range(lo, min(hi, len(text)) + 1) for i in range(len(text) - n + 1)]
+
+    def transform_one(self, token_string: str) -> tuple[np.ndarray, np.ndarray]:
+        """``(columns, values)`` of the l2-normalized sublinear TF-IDF row of one token string."""
+        vocab = self.vocabulary
+        counts = Counter(j for j in map(vocab.get, self.terms(token_string)) if j is not None)
+        if not counts:
+            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64)
+        cols = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+        tf = np.fromiter(counts.values(), dtype=self.idf.dtype, count=len(counts))
+        values = (np.log(tf) + 1) * self.idf[cols]  # in the idf's dtype (float32), as scikit-learn
+        norm = math.sqrt(float(np.dot(values, values)))
+        return cols, (values / values.dtype.type(norm)) if norm > 0 else values
+
+
+@dataclass
+class LinearModel:
+    """Blocks of features and one linear model per label: ``P(label) = sigmoid(x · coef[k] + intercept[k])``.
+
+    ``coef``: (n_labels, n_features) float64; ``intercept``: (n_labels,); ``rule_names``: the rules
+    whose votes fill the last ``len(rule_names)`` columns, in order.
+    """
+
+    blocks: list[TfidfBlock]
+    rule_names: list[str]
+    coef: np.ndarray
+    intercept: np.ndarray
+    passage_window: int | None = None
+
+    def __post_init__(self):
+        from .rules import RULES
+
+        by_name = {r.name: r for r in RULES}
+        missing = [n for n in self.rule_names if n not in by_name]
+        if missing:
+            raise ValueError(f"the model uses rules this version does not have: {', '.join(missing)}")
+        self._rules = [by_name[n] for n in self.rule_names]
+        offsets = np.cumsum([0, *map(len, self.blocks)])
+        self._offsets = [int(o) for o in offsets]
+        self.n_features = self._offsets[-1] + len(self.rule_names)
+        if self.coef.shape[1] != self.n_features:
+            raise ValueError(f"coef has {self.coef.shape[1]} columns, the blocks and rules give {self.n_features}")
+
+    def feature_names(self) -> tuple[np.ndarray, np.ndarray]:
+        """Once per model: every column's name (an n-gram, or ``rule:NAME``) and whether it is a character n-gram."""
+        if not hasattr(self, "_names"):
+            names, fragment = [], []
+            for block in self.blocks:
+                terms = sorted(block.vocabulary, key=block.vocabulary.__getitem__)
+                names.extend(terms)
+                fragment.extend([block.analyzer == "char"] * len(terms))
+            names.extend(f"rule:{n}" for n in self.rule_names)
+            fragment.extend([False] * len(self.rule_names))
+            self._names = (np.array(names, dtype=object), np.array(fragment, dtype=bool))
+        return self._names
+
+    def features(self, clean: str, tokens: str) -> tuple[np.ndarray, np.ndarray]:
+        """Sparse feature row ``(columns, values)`` of a normalized text and its token string."""
+        cols, vals = [], []
+        for offset, block in zip(self._offsets, self.blocks):
+            c, v = block.transform_one(tokens)
+            cols.append(c + offset)
+            vals.append(v)
+        fired = [i for i, r in enumerate(self._rules) if r.fires(clean)]
+        cols.append(np.asarray(fired, dtype=np.int64) + self._offsets[-1])
+        vals.append(np.ones(len(fired)))
+        return np.concatenate(cols), np.concatenate(vals)
+
+    def decision(self, cols: np.ndarray, vals: np.ndarray) -> np.ndarray:
+        """Per-label logits (n_labels,) of one sparse feature row."""
+        return self.coef[:, cols] @ vals + self.intercept
+
+    def proba(self, clean: str, tokens: str) -> np.ndarray:
+        """Per-label probabilities (n_labels,) of the whole text."""
+        return sigmoid(self.decision(*self.features(clean, tokens)))

@@ -1,0 +1,49 @@
+"""The numpy scoring path equals scikit-learn's pipeline, and scoring loads neither scikit-learn nor scipy."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from conftest import SEEDS, read_jsonl
+
+
+@pytest.fixture(scope="module")
+def trained_on_corpus():
+    """A model trained with every feature block (words, chars, rules) on part of the corpus."""
+    from dangjian.model.data import label_matrix
+    from dangjian.model.train import TrainConfig, train
+
+    records = read_jsonl(SEEDS / "seeds.jsonl") + read_jsonl(SEEDS / "corpus.jsonl")[::3]
+    config = TrainConfig(folds=2, char_ngrams=(2, 3))
+    return train([r["text"] for r in records], label_matrix(records), config)
+
+
+def test_numpy_scores_equal_scikit_learn_predict_proba_on_the_whole_corpus(trained_on_corpus):
+    from dangjian import Tagger
+
+    texts = [r["text"] for r in read_jsonl(SEEDS / "seeds.jsonl") + read_jsonl(SEEDS / "corpus.jsonl")]
+    texts += ["", "   ", "ＡＢＣ", "党建联盟" * 500]
+    tagger = Tagger(trained_on_corpus.linear, {"thresholds": trained_on_corpus.thresholds,
+                                                "tokenizer": {"backend": trained_on_corpus.config.tokenizer_backend}})
+    reference = trained_on_corpus.pipeline.predict_proba(texts)
+    ours = np.array([tagger.proba(t) for t in texts])
+    assert ours.shape == reference.shape == (len(texts), 4)
+    assert np.abs(ours - reference).max() < 1e-6
+
+
+def test_the_shipped_model_scores_without_scikit_learn_scipy_or_pickle(tmp_path):
+    code = (
+        "import sys, pickle\n"
+        "loads = []\n"
+        "pickle.loads = lambda *a, **k: loads.append(1)\n"
+        "pickle.load = lambda *a, **k: loads.append(1)\n"
+        "from dangjian import Tagger\n"
+        "r = Tagger.load().tag('园区成立党建联盟，成员单位轮流担任轮值主席')\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'sklearn', 'scipy', 'joblib'}), len(loads))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["[]", "0"]
