@@ -1,14 +1,15 @@
-"""Benchmark: throughput and memory of `dangjian score` against jieba tokenization alone.
+"""Benchmark: throughput, start-up and memory of `dangjian score`, against jieba tokenization alone.
 
-Builds a corpus of N articles from the labelled corpus (repeated and shuffled),
-then measures in this one run:
-  - the reference: jieba tokenization alone (jieba.lcut, default dictionary), one process;
-  - `dangjian score` with --jobs 1 and --jobs <all cores>, for each tokenizer backend
-    (a model trained with the other backend is built first, from the same data);
-  - peak RSS of the scoring process tree at 1,000 articles and at N articles.
+Builds N excerpt-length articles (300–1,200 characters) from the grounded corpus
+(real-like pages; repeated and shuffled), then measures, all in this one run:
+  - the reference: jieba tokenization alone (``jieba.lcut``, default dictionary), one process;
+  - the floor: OpenCC t2s + rjieba tokenization alone, one process (no features, no model);
+  - `dangjian score` with --jobs 1 and --jobs 2 (whole-command wall time, start-up included);
+  - start-up alone: `dangjian score` of one short article;
+  - peak RSS of the scoring process tree at 1,000 articles and at N articles (--jobs 2).
 Every figure is printed with its ratio to the reference. Not a test: no asserts.
 
-Usage: python bench/bench_score.py [--n 20000] [--jobs 2]
+Usage: python bench/bench_score.py [--n 20000]
 """
 from __future__ import annotations
 
@@ -26,15 +27,22 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def build_corpus(n: int, path: Path) -> tuple[int, int]:
-    texts = [json.loads(line)["text"] for f in sorted((ROOT / "seeds").glob("*.jsonl"))
-             for line in f.read_text(encoding="utf-8").splitlines() if line.strip()]
+def excerpts() -> list[str]:
+    records = [json.loads(line) for line in (ROOT / "seeds" / "grounded.jsonl").read_text(encoding="utf-8").splitlines()]
+    return [r["text"] for r in records if 300 <= len(r["text"]) <= 1200]
+
+
+def build_corpus(texts: list[str], n: int, path: Path) -> int:
     rng = random.Random(0)
     chosen = [rng.choice(texts) for _ in range(n)]
     with path.open("w", encoding="utf-8") as out:
         for i, text in enumerate(chosen):
             out.write(json.dumps({"id": f"a{i:06d}", "text": text}, ensure_ascii=False) + "\n")
-    return n, sum(len(t.encode("utf-8")) for t in chosen)
+    return sum(len(t.encode("utf-8")) for t in chosen)
+
+
+def _texts(path: Path) -> list[str]:
+    return [json.loads(line)["text"] for line in path.open(encoding="utf-8")]
 
 
 def jieba_reference(path: Path) -> float:
@@ -42,10 +50,24 @@ def jieba_reference(path: Path) -> float:
 
     jieba.setLogLevel(60)
     jieba.initialize()
-    texts = [json.loads(line)["text"] for line in path.open(encoding="utf-8")]
+    texts = _texts(path)
     start = time.perf_counter()
     for text in texts:
         jieba.lcut(text)
+    return time.perf_counter() - start
+
+
+def floor(path: Path) -> float:
+    """OpenCC t2s + rjieba on every text: the two libraries scoring cannot do without."""
+    import opencc
+    import rjieba
+
+    converter, segmenter = opencc.OpenCC("t2s"), rjieba.Jieba()
+    texts = _texts(path)
+    segmenter.cut("预热")
+    start = time.perf_counter()
+    for text in texts:
+        segmenter.cut(converter.convert(text), True)
     return time.perf_counter() - start
 
 
@@ -65,12 +87,12 @@ def _tree_rss_kb(pid: int) -> int:
     return total
 
 
-def run_score(inputs: Path, model: Path, jobs: int) -> tuple[float, float]:
-    """Seconds and peak tree RSS (MB) of one `dangjian score` run."""
+def run_score(inputs: Path, jobs: int, out: Path) -> tuple[float, float]:
+    """Seconds and peak tree RSS (MB) of one `dangjian score` run with the shipped model."""
     exe = shutil.which("dangjian", path=str(Path(sys.executable).parent)) or "dangjian"
     start = time.perf_counter()
-    proc = subprocess.Popen([exe, "score", str(inputs), "--model", str(model), "--jobs", str(jobs),
-                             "-o", os.devnull], stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen([exe, "score", str(inputs), "--jobs", str(jobs), "-o", str(out)],
+                            stderr=subprocess.DEVNULL)
     peak = 0
     while proc.poll() is None:
         peak = max(peak, _tree_rss_kb(proc.pid))
@@ -81,48 +103,35 @@ def run_score(inputs: Path, model: Path, jobs: int) -> tuple[float, float]:
     return seconds, peak / 1024
 
 
-def other_backend_model(default: Path, workdir: Path) -> dict[str, Path]:
-    card = json.loads((default / "card.json").read_text(encoding="utf-8"))
-    shipped = card["tokenizer"]["backend"]
-    other = "jieba" if shipped == "rjieba" else "rjieba"
-    out = workdir / f"model-{other}"
-    exe = shutil.which("dangjian", path=str(Path(sys.executable).parent)) or "dangjian"
-    data = sorted(str(p) for p in (ROOT / "seeds").glob("*.jsonl"))
-    subprocess.run([exe, "train", "--data", *data, "--tokenizer", other, "-o", str(out)],
-                   check=True, stderr=subprocess.DEVNULL)
-    return {shipped: default, other: out}
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=20000)
-    parser.add_argument("--jobs", type=int, default=os.cpu_count())
     args = parser.parse_args()
-    from dangjian.model.store import DEFAULT_MODEL_DIR
-
+    texts = excerpts()
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        corpus, small = tmp / "corpus.jsonl", tmp / "small.jsonl"
-        n, size = build_corpus(args.n, corpus)
-        build_corpus(1000, small)
-        print(f"machine: {os.cpu_count()} cores, python {sys.version.split()[0]}; corpus: {n} articles, "
-              f"{size / 1e6:.1f} MB UTF-8")
+        corpus, small, one = tmp / "corpus.jsonl", tmp / "small.jsonl", tmp / "one.jsonl"
+        size = build_corpus(texts, args.n, corpus)
+        build_corpus(texts, 1000, small)
+        one.write_text(json.dumps({"id": "x", "text": "园区成立党建联盟。"}, ensure_ascii=False) + "\n", encoding="utf-8")
+        n = args.n
+        print(f"machine: {os.cpu_count()} cores, python {sys.version.split()[0]}; corpus: {n} excerpts "
+              f"from {len(texts)} grounded texts, {size / 1e6:.1f} MB UTF-8")
         ref = jieba_reference(corpus)
-        print(f"\n{'run':38} {'articles/s':>11} {'MB/s':>7} {'× ref':>6}")
-        print(f"{'jieba tokenization alone, 1 process':38} {n / ref:11.1f} {size / 1e6 / ref:7.2f} {1.0:6.2f}")
-        models = other_backend_model(DEFAULT_MODEL_DIR, tmp)
-        rss = {}
-        for backend in ("jieba", "rjieba"):
-            for jobs in sorted({1, args.jobs}):
-                seconds, peak = run_score(corpus, models[backend], jobs)
-                print(f"{f'dangjian score, {backend}, --jobs {jobs}':38} {n / seconds:11.1f} "
-                      f"{size / 1e6 / seconds:7.2f} {ref / seconds:6.2f}")
-                rss[(backend, jobs, n)] = peak
-        for backend in ("jieba", "rjieba"):
-            _, peak_small = run_score(small, models[backend], args.jobs)
-            peak_n = rss[(backend, args.jobs, n)]
-            print(f"\npeak RSS, {backend}, --jobs {args.jobs}: {peak_small:.0f} MB at 1,000 articles, "
-                  f"{peak_n:.0f} MB at {n:,} ({peak_n / peak_small:.2f}×)")
+        rows = [("jieba tokenization alone, 1 process", ref)]
+        rows.append(("OpenCC + rjieba alone, 1 process (floor)", floor(corpus)))
+        peaks = {}
+        for jobs in (1, 2):
+            seconds, peaks[jobs] = run_score(corpus, jobs, tmp / "out.jsonl")
+            rows.append((f"dangjian score --jobs {jobs}", seconds))
+        startup, _ = run_score(one, 1, tmp / "one-out.jsonl")
+        print(f"\n{'run':42} {'articles/s':>11} {'MB/s':>7} {'× jieba':>8}")
+        for name, seconds in rows:
+            print(f"{name:42} {n / seconds:11.1f} {size / 1e6 / seconds:7.2f} {ref / seconds:8.2f}")
+        print(f"\nstart-up alone (`dangjian score` of one article): {startup:.2f} s")
+        _, peak_small = run_score(small, 2, tmp / "small-out.jsonl")
+        print(f"peak RSS, --jobs 2: {peak_small:.0f} MB at 1,000 articles, {peaks[2]:.0f} MB at {n:,} "
+              f"({peaks[2] / peak_small:.2f}×)")
 
 
 if __name__ == "__main__":

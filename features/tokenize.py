@@ -64,6 +64,29 @@ def _segmenter(backend: str, dictionary: str):
 BACKENDS = ("jieba", "rjieba")
 
 
+class _ContentWords(dict):
+    """word → is it a content token? Decided once per distinct word (a dict lookup after that).
+
+    A content token is letters or CJK, maybe with digits: not punctuation, space, a bare
+    number or a stop word.
+    """
+
+    def __init__(self, stop: frozenset[str]):
+        super().__init__()
+        self.stop = stop
+
+    def __missing__(self, word: str) -> bool:
+        keep = word.isalnum() and not word.isdigit() and word not in self.stop
+        if len(self) < 1_000_000:  # bounded: a stream of unseen words cannot grow it without end
+            self[word] = keep
+        return keep
+
+
+@lru_cache(maxsize=1)
+def _content_words() -> _ContentWords:
+    return _ContentWords(load_stopwords())
+
+
 class Tokenizer:
     """Callable that splits normalized Chinese text into content tokens.
 
@@ -78,10 +101,8 @@ class Tokenizer:
         self.hmm = hmm
 
     def __call__(self, text: str) -> list[str]:
-        stop = load_stopwords()
         words = _segmenter(self.backend, userdict_path())(text.lower(), self.hmm)
-        # a content token is letters or CJK, maybe with digits: not punctuation, space or a bare number
-        return [w for w in words if w.isalnum() and not w.isdigit() and w not in stop]
+        return list(filter(_content_words().__getitem__, words))
 
     def __repr__(self) -> str:
         return f"Tokenizer(backend={self.backend!r}, hmm={self.hmm})"

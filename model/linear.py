@@ -23,6 +23,8 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass
+from functools import partial
+from operator import is_not
 
 import numpy as np
 
@@ -61,26 +63,26 @@ class TfidfBlock:
         lo, hi = self.ngrams
         if self.analyzer == "word":
             tokens = token_string.split()
-            if lo == 1 and hi == 1:
-                return tokens
             grams = list(tokens) if lo == 1 else []
             for n in range(max(2, lo), hi + 1):
-                grams.extend(" ".join(tokens[i:i + n]) for i in range(len(tokens) - n + 1))
+                grams.extend(map(" ".join, zip(*(tokens[i:] for i in range(n)))))
             return grams
         text = " ".join(token_string.replace(" ", "").split())  # scikit-learn folds whitespace runs
         return [text[i:i + n] for n in range(lo, min(hi, len(text)) + 1) for i in range(len(text) - n + 1)]
 
     def transform_one(self, token_string: str) -> tuple[np.ndarray, np.ndarray]:
         """``(columns, values)`` of the l2-normalized sublinear TF-IDF row of one token string."""
-        vocab = self.vocabulary
-        counts = Counter(j for j in map(vocab.get, self.terms(token_string)) if j is not None)
+        counts = Counter(filter(_is_column, map(self.vocabulary.get, self.terms(token_string))))
         if not counts:
-            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64)
+            return np.empty(0, dtype=np.int64), np.empty(0, dtype=self.idf.dtype)
         cols = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
         tf = np.fromiter(counts.values(), dtype=self.idf.dtype, count=len(counts))
         values = (np.log(tf) + 1) * self.idf[cols]  # in the idf's dtype (float32), as scikit-learn
         norm = math.sqrt(float(np.dot(values, values)))
         return cols, (values / values.dtype.type(norm)) if norm > 0 else values
+
+
+_is_column = partial(is_not, None)  # filter() keeps vocabulary hits: every column, 0 included, not None
 
 
 @dataclass

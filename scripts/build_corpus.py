@@ -9,6 +9,7 @@ Deterministic (fixed seed). Steps, per article:
    misalignment debris, each made by the same mechanism as in the seeds.
 
 Usage: python scripts/build_corpus.py [--drafts corpus/drafts] [--out seeds/corpus.jsonl]
+       python scripts/build_corpus.py --grounded --drafts corpus/grounded --out seeds/grounded.jsonl
 Needs ``pypinyin`` (``pip install -e .[corpus]``) for the injected pinyin.
 """
 from __future__ import annotations
@@ -147,10 +148,13 @@ def stratified_pick(records: list[dict], share: float, rng: random.Random) -> se
     return picked
 
 
-def build(drafts: Path) -> list[dict]:
+GROUNDED_FIELDS = ("grounded_on", "kind", "family")
+
+
+def build(drafts: Path, dev_share: float = DEV_SHARE, source: str = "written-for-project") -> list[dict]:
     rng = random.Random(SEED)
     records = sorted(parse_dir(drafts), key=lambda r: r["id"])
-    dev = stratified_pick(records, DEV_SHARE, rng)
+    dev = stratified_pick(records, dev_share, rng)
     traditional = stratified_pick(records, TRADITIONAL_SHARE, rng)
     converters = {name: opencc.OpenCC(name) for name in ("s2t", "s2hk", "t2s")}
     out = []
@@ -176,19 +180,44 @@ def build(drafts: Path) -> list[dict]:
         out.append({
             "id": r["id"], "text": text, "labels": r["labels"],
             "script": "traditional" if is_trad else "simplified",
-            "source": "written-for-project", "split": "dev" if r["id"] in dev else "train",
+            "source": source, "split": "dev" if r["id"] in dev else "train",
             "genre": r["genre"], "noise": noise, "note": r["note"],
+            **{k: r[k] for k in GROUNDED_FIELDS if k in r},
             "hard_negative": not r["labels"] and (r["id"][:2] in HARD_NEGATIVE_BATCHES or bool(r["note"])),
         })
     return out
+
+
+def apply_relabels(records: list[dict], path: Path) -> int:
+    """Apply ``corpus/relabel.jsonl`` (labels changed by the codebook's decisions on real pages); return the count.
+
+    Each line: ``{"id", "labels_before", "labels_after", "reason"}``; a record keeps the reason in ``relabelled``.
+    """
+    if not path.exists():
+        return 0
+    by_id = {r["id"]: r for r in records}
+    changes = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    for change in changes:
+        record = by_id[change["id"]]
+        if sorted(record["labels"]) != sorted(change["labels_before"]):
+            raise SystemExit(f"relabel {change['id']}: labels are {record['labels']}, not {change['labels_before']}")
+        record["labels"] = [lab for lab in ("联盟", "孵化站", "示范岗", "轮值主席") if lab in change["labels_after"]]
+        record["relabelled"] = change["reason"]
+    return len(changes)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--drafts", type=Path, default=Path("corpus/drafts"))
     parser.add_argument("--out", type=Path, default=Path("seeds/corpus.jsonl"))
+    parser.add_argument("--grounded", action="store_true",
+                        help="drafts grounded on real pages (corpus/grounded): no dev split, source 'grounded-on-real-page'")
     args = parser.parse_args()
-    records = build(args.drafts)
+    if args.grounded:
+        records = build(args.drafts, dev_share=0.0, source="grounded-on-real-page")
+    else:
+        records = build(args.drafts)
+        print(f"relabelled {apply_relabels(records, Path('corpus/relabel.jsonl'))} articles (corpus/relabel.jsonl)")
     with args.out.open("w", encoding="utf-8") as handle:
         for r in records:
             handle.write(json.dumps(r, ensure_ascii=False) + "\n")
