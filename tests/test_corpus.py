@@ -30,10 +30,24 @@ def test_size_fields_and_lengths(corpus):
     assert sum(len(r["text"]) > 3300 for r in corpus) == 0
 
 
+def test_relabels_follow_the_decisions_on_real_pages(corpus):
+    """Every relabel in corpus/relabel.jsonl is applied, with its reason kept on the record."""
+    import json
+
+    from conftest import ROOT
+
+    changes = [json.loads(line) for line in (ROOT / "corpus" / "relabel.jsonl").read_text(encoding="utf-8").splitlines()]
+    by_id = {r["id"]: r for r in corpus}
+    assert changes
+    for change in changes:
+        assert sorted(by_id[change["id"]]["labels"]) == sorted(change["labels_after"])
+        assert by_id[change["id"]]["relabelled"] == change["reason"]
+
+
 def test_label_composition(corpus):
     counts = Counter(lab for r in corpus for lab in r["labels"])
-    for label in LABELS:
-        assert counts[label] >= 130, (label, counts[label])
+    for label in LABELS:  # 孵化站 lost 22 to the codebook's decisions on real pages (corpus/relabel.jsonl)
+        assert counts[label] >= 120, (label, counts[label])
     no_label = [r for r in corpus if not r["labels"]]
     assert len(no_label) >= 250
     assert sum(r.get("hard_negative", False) for r in no_label) >= 120
