@@ -72,24 +72,7 @@ def realdev_records() -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-@lru_cache(maxsize=1)
-def _t2s():
-    import opencc
-
-    return opencc.OpenCC("t2s")
-
-
-def comparable(text: str) -> str:
-    """Simplified, without whitespace, set phrases replaced by a break: what copying is judged on."""
-    text = _t2s().convert(text)
-    text = re.sub(r"\s+", "", text)
-    for phrase in sorted(GENRE_PHRASES, key=len, reverse=True):
-        text = text.replace(phrase, "\u0000")
-    return text
-
-
-def runs(text: str, n: int = RUN) -> set[str]:
-    return {text[i:i + n] for i in range(len(text) - n + 1) if "\u0000" not in text[i:i + n]}
+from test_grounded_corpus import comparable, runs  # noqa: E402  (one definition of what copying is judged on)
 
 
 @lru_cache(maxsize=1)
