@@ -62,3 +62,31 @@ def test_rotation_without_the_word_is_found_but_job_rotation_is_not():
     assert baseline_labels("联盟召集工作由三个县区按年度交替承担") == ["轮值主席"]
     assert baseline_labels("主席单位一年一换") == ["轮值主席"]
     assert baseline_labels("干部每年轮换一次岗位，医生轮流坐诊") == []
+
+
+def _gate_fragments():
+    from dangjian.model.rules import RULES
+
+    return sorted({g for r in RULES for g in r.gate} | {"党建", "党组织", "成员单位", "单位", "主席", "牵头", "召集"})
+
+
+def test_gates_never_change_what_a_rule_finds_on_the_corpus():
+    """The literal gate is only a shortcut: on every corpus text, fires() agrees with find()."""
+    from conftest import SEEDS, read_jsonl
+    from dangjian.features.normalize import normalize
+
+    texts = [normalize(r["text"]) for f in ("seeds.jsonl", "corpus.jsonl", "grounded.jsonl")
+             for r in read_jsonl(SEEDS / f)]
+    for r in RULES:
+        assert [r.fires(t) for t in texts] == [r.find(t) is not None for t in texts], r.name
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(_gate_fragments()), st.text(alphabet="党员支部的和在年月，。、区市县中心站长副会", max_size=4)),
+                max_size=25).map("".join))
+def test_gates_never_change_what_a_rule_finds_on_generated_text(text):
+    for r in RULES:
+        assert r.fires(text) == (r.find(text) is not None), r.name
