@@ -50,14 +50,20 @@ examples:
   dangjian train --data seeds/*.jsonl -o model/default   # rebuild the shipped model"""
 
 EVALUATE_HELP = """\
-Evaluate a model on labelled JSONL beside the keyword baseline (the codebook's
-wording as rules): one table with a row per system, per-label F1, micro and
-macro F1, exact match and Hamming loss. Default data: the dev split of the shipped data.
+Evaluate a model on labelled JSONL ({"id", "text", "labels"}) beside the keyword
+baseline (the codebook's wording as rules): per-label precision, recall, F1 and
+support of both systems, micro and macro F1, and a bootstrap 95 % interval of
+each system's macro F1 (and of their difference) from resampled articles.
+A label that neither occurs nor is predicted is "n/a" and left out of macro F1.
+
+Data: --data FILE... (every record, unless --split says otherwise), or by default
+the dev split of the labelled data shipped with the package.
 
 examples:
   dangjian evaluate
-  dangjian evaluate --rules
-  dangjian evaluate --data my_labelled.jsonl --split all --json result.json"""
+  dangjian evaluate --data ../shared/realdev/realdev.jsonl --rules
+  dangjian evaluate --data my_labelled.jsonl --model my-model --json result.json
+  dangjian evaluate --data corpus.jsonl --split dev --resamples 5000"""
 
 
 EXPLAIN_HELP = """\
@@ -218,17 +224,21 @@ def cmd_evaluate(args) -> int:
     from .model.evaluate import evaluate, format_rule_table, format_table
     from .model.tagger import Tagger
 
+    if args.resamples < 1:
+        raise UsageError("--resamples must be at least 1")
     files = args.data or default_data_files()
-    records = select_split(load_labelled(files), None if args.split == "all" else args.split)
+    split = args.split or ("all" if args.data else "dev")
+    records = select_split(load_labelled(files), None if split == "all" else split)
     if not records:
-        raise ValueError(f"no records with split {args.split!r} in {', '.join(map(str, files))}; try --split all")
-    result = evaluate(Tagger.load(args.model), records)
+        raise ValueError(f"no records with split {split!r} in {', '.join(map(str, files))}; try --split all")
+    result = evaluate(Tagger.load(args.model), records, n_resamples=args.resamples, seed=args.seed)
+    result["data"] = {"files": [str(f) for f in files], "split": split}
     print(format_table(result))
     if args.rules:
         print("\nkeyword rules on the same data:\n" + format_rule_table(result["rules"]))
     if args.json:
         with _output(args.json) as out:
-            json.dump(result, out, ensure_ascii=False, indent=1)
+            json.dump(result, out, ensure_ascii=False, indent=1, allow_nan=False)
     return EXIT_OK
 
 
@@ -280,10 +290,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     ev = sub.add_parser("evaluate", help="model and keyword baseline on labelled data", description=EVALUATE_HELP, formatter_class=raw)
     ev.add_argument("--data", nargs="+", metavar="FILE", help="labelled JSONL files (default: the data shipped with the package)")
-    ev.add_argument("--split", default="dev", help="which split to evaluate: dev, train or all (default: %(default)s)")
+    ev.add_argument("--split", help="which split to evaluate: dev, train or all "
+                    "(default: all with --data, dev of the shipped data without)")
     ev.add_argument("--model", metavar="DIR", help="model directory (default: the shipped model)")
-    ev.add_argument("--rules", action="store_true", help="also print each keyword rule's coverage, overlaps, conflicts, precision")
-    ev.add_argument("--json", metavar="OUT", help="write the full result (curves, sweeps, per-record rows) as JSON")
+    ev.add_argument("--rules", action="store_true",
+                    help="also print each keyword rule's coverage, overlaps, conflicts, precision and recall")
+    ev.add_argument("--json", metavar="OUT", help="write the full result (intervals, curves, sweeps, per-record rows, "
+                    "errors) as JSON")
+    ev.add_argument("--resamples", type=int, default=1000, metavar="N",
+                    help="bootstrap resamples for the intervals (default: %(default)s)")
+    ev.add_argument("--seed", type=int, default=0, help="bootstrap random seed (default: %(default)s)")
     ev.set_defaults(func=cmd_evaluate)
     return parser
 
