@@ -76,6 +76,29 @@ examples:
   cat article.txt | dangjian explain - -k 5"""
 
 
+REPORT_HELP = """\
+Write the evaluation report: the evaluation notebook run on your labelled
+JSONL and model, as one HTML page (figures embedded). Part 1 is your data (by
+default ../shared/realdev/realdev.jsonl when it exists, else the shipped dev
+split): the metric table with bootstrap intervals, precision-recall curves,
+every error with its evidence sentences, and the errors grouped by the
+codebook wording that fires. Part 2 is the synthetic dev split. OUT ending in
+.ipynb writes the executed notebook instead. Needs the notebook extra:
+pip install 'dangjian[notebook]'.
+
+examples:
+  dangjian report --data my.jsonl --model my-model -o report.html
+  dangjian report -o report.ipynb"""
+
+CODEBOOK_HELP = """\
+Print the codebook: what each label means, its positive and negative cases,
+and the decisions taken on real pages (Markdown, UTF-8).
+
+examples:
+  dangjian codebook
+  dangjian codebook > codebook.md"""
+
+
 def _warning_line(message, category, filename, lineno, file=None, line=None):
     print(f"dangjian: warning: {message}", file=sys.stderr)
 
@@ -92,6 +115,9 @@ def _output(path: str | None):  # for single documents (evaluate --json); score 
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             yield handle
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; the result is an ordinary file
         os.replace(tmp, target)
     except BaseException:
         os.unlink(tmp)
@@ -242,6 +268,44 @@ def cmd_evaluate(args) -> int:
     return EXIT_OK
 
 
+def cmd_report(args) -> int:
+    from .model.data import load_labelled
+    from .model.tagger import Tagger
+    from .report import ReportError, run_notebook, to_html
+
+    if args.resamples < 1:
+        raise UsageError("--resamples must be at least 1")
+    n = len(load_labelled(args.data)) if args.data else None  # fail here, in one line, not in the kernel
+    Tagger.load(args.model)
+    what = f"{n} articles from {len(args.data)} file(s)" if args.data else "the default data"
+    print(f"dangjian: running the evaluation notebook on {what}…", file=sys.stderr)
+    try:
+        notebook = run_notebook(args.data, args.model, resamples=args.resamples)
+        if args.output.lower().endswith(".ipynb"):
+            import nbformat
+
+            with _output(args.output) as out:
+                nbformat.write(notebook, out)
+        else:
+            html = to_html(notebook)
+            with _output(args.output) as out:
+                out.write(html)
+    except ReportError as exc:
+        raise ValueError(str(exc)) from None
+    print(f"dangjian: wrote {args.output}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_codebook(args) -> int:
+    from importlib import resources
+
+    data = (resources.files("dangjian") / "codebook.md").read_bytes()
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)  # UTF-8 whatever the console's encoding
+    sys.stdout.buffer.flush()
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="dangjian",
@@ -301,6 +365,21 @@ def build_parser() -> argparse.ArgumentParser:
                     help="bootstrap resamples for the intervals (default: %(default)s)")
     ev.add_argument("--seed", type=int, default=0, help="bootstrap random seed (default: %(default)s)")
     ev.set_defaults(func=cmd_evaluate)
+
+    rp = sub.add_parser("report", help="the evaluation notebook on your data and model, as HTML",
+                        description=REPORT_HELP, formatter_class=raw)
+    rp.add_argument("--data", nargs="+", metavar="FILE",
+                    help="labelled JSONL files (default: realdev when found, else the shipped dev split)")
+    rp.add_argument("--model", metavar="DIR", help="model directory (default: the shipped model)")
+    rp.add_argument("-o", "--output", default="report.html", metavar="OUT",
+                    help="HTML page, or .ipynb for the executed notebook (default: %(default)s)")
+    rp.add_argument("--resamples", type=int, default=1000, metavar="N",
+                    help="bootstrap resamples for the intervals (default: %(default)s)")
+    rp.set_defaults(func=cmd_report)
+
+    cb = sub.add_parser("codebook", help="print the codebook: what each label means", description=CODEBOOK_HELP,
+                        formatter_class=raw)
+    cb.set_defaults(func=cmd_codebook)
     return parser
 
 

@@ -21,7 +21,7 @@ def rows(stdout):
     return [json.loads(line) for line in stdout.splitlines()]
 
 
-@pytest.mark.parametrize("command", [[], ["score"], ["train"], ["evaluate"]])
+@pytest.mark.parametrize("command", [[], ["score"], ["train"], ["evaluate"], ["report"], ["codebook"]])
 def test_help_explains_with_an_example(command):
     out = run(*command, "--help")
     assert out.returncode == 0
