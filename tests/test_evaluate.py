@@ -45,7 +45,7 @@ matrices = st.integers(1, 30).flatmap(
                         arrays(np.int8, (n, 4), elements=st.integers(0, 1))))
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(matrices)
 def test_resampled_macro_f1_is_sklearns_on_the_whole_sample(pair):
     y, p = pair
