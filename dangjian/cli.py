@@ -50,14 +50,20 @@ examples:
   dangjian train --data seeds/*.jsonl -o model/default   # rebuild the shipped model"""
 
 EVALUATE_HELP = """\
-Evaluate a model on labelled JSONL beside the keyword baseline (the codebook's
-wording as rules): one table with a row per system, per-label F1, micro and
-macro F1, exact match and Hamming loss. Default data: the dev split of the shipped data.
+Evaluate a model on labelled JSONL ({"id", "text", "labels"}) beside the keyword
+baseline (the codebook's wording as rules): per-label precision, recall, F1 and
+support of both systems, micro and macro F1, and a bootstrap 95 % interval of
+each system's macro F1 (and of their difference) from resampled articles.
+A label that neither occurs nor is predicted is "n/a" and left out of macro F1.
+
+Data: --data FILE... (every record, unless --split says otherwise), or by default
+the dev split of the labelled data shipped with the package.
 
 examples:
   dangjian evaluate
-  dangjian evaluate --rules
-  dangjian evaluate --data my_labelled.jsonl --split all --json result.json"""
+  dangjian evaluate --data ../shared/realdev/realdev.jsonl --rules
+  dangjian evaluate --data my_labelled.jsonl --model my-model --json result.json
+  dangjian evaluate --data corpus.jsonl --split dev --resamples 5000"""
 
 
 EXPLAIN_HELP = """\
@@ -68,6 +74,29 @@ highlighted (colour on a terminal, [brackets] otherwise).
 examples:
   dangjian explain seeds/000_0760089758dcbcdf.txt
   cat article.txt | dangjian explain - -k 5"""
+
+
+REPORT_HELP = """\
+Write the evaluation report: the evaluation notebook run on your labelled
+JSONL and model, as one HTML page (figures embedded). Part 1 is your data (by
+default ../shared/realdev/realdev.jsonl when it exists, else the shipped dev
+split): the metric table with bootstrap intervals, precision-recall curves,
+every error with its evidence sentences, and the errors grouped by the
+codebook wording that fires. Part 2 is the synthetic dev split. OUT ending in
+.ipynb writes the executed notebook instead. Needs the notebook extra:
+pip install 'dangjian[notebook]'.
+
+examples:
+  dangjian report --data my.jsonl --model my-model -o report.html
+  dangjian report -o report.ipynb"""
+
+CODEBOOK_HELP = """\
+Print the codebook: what each label means, its positive and negative cases,
+and the decisions taken on real pages (Markdown, UTF-8).
+
+examples:
+  dangjian codebook
+  dangjian codebook > codebook.md"""
 
 
 def _warning_line(message, category, filename, lineno, file=None, line=None):
@@ -86,6 +115,9 @@ def _output(path: str | None):  # for single documents (evaluate --json); score 
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             yield handle
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; the result is an ordinary file
         os.replace(tmp, target)
     except BaseException:
         os.unlink(tmp)
@@ -218,17 +250,59 @@ def cmd_evaluate(args) -> int:
     from .model.evaluate import evaluate, format_rule_table, format_table
     from .model.tagger import Tagger
 
+    if args.resamples < 1:
+        raise UsageError("--resamples must be at least 1")
     files = args.data or default_data_files()
-    records = select_split(load_labelled(files), None if args.split == "all" else args.split)
+    split = args.split or ("all" if args.data else "dev")
+    records = select_split(load_labelled(files), None if split == "all" else split)
     if not records:
-        raise ValueError(f"no records with split {args.split!r} in {', '.join(map(str, files))}; try --split all")
-    result = evaluate(Tagger.load(args.model), records)
+        raise ValueError(f"no records with split {split!r} in {', '.join(map(str, files))}; try --split all")
+    result = evaluate(Tagger.load(args.model), records, n_resamples=args.resamples, seed=args.seed)
+    result["data"] = {"files": [str(f) for f in files], "split": split}
     print(format_table(result))
     if args.rules:
         print("\nkeyword rules on the same data:\n" + format_rule_table(result["rules"]))
     if args.json:
         with _output(args.json) as out:
-            json.dump(result, out, ensure_ascii=False, indent=1)
+            json.dump(result, out, ensure_ascii=False, indent=1, allow_nan=False)
+    return EXIT_OK
+
+
+def cmd_report(args) -> int:
+    from .model.data import load_labelled
+    from .model.tagger import Tagger
+    from .report import ReportError, run_notebook, to_html
+
+    if args.resamples < 1:
+        raise UsageError("--resamples must be at least 1")
+    n = len(load_labelled(args.data)) if args.data else None  # fail here, in one line, not in the kernel
+    Tagger.load(args.model)
+    what = f"{n} articles from {len(args.data)} file(s)" if args.data else "the default data"
+    print(f"dangjian: running the evaluation notebook on {what}…", file=sys.stderr)
+    try:
+        notebook = run_notebook(args.data, args.model, resamples=args.resamples)
+        if args.output.lower().endswith(".ipynb"):
+            import nbformat
+
+            with _output(args.output) as out:
+                nbformat.write(notebook, out)
+        else:
+            html = to_html(notebook)
+            with _output(args.output) as out:
+                out.write(html)
+    except ReportError as exc:
+        raise ValueError(str(exc)) from None
+    print(f"dangjian: wrote {args.output}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_codebook(args) -> int:
+    from importlib import resources
+
+    data = (resources.files("dangjian") / "codebook.md").read_bytes()
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)  # UTF-8 whatever the console's encoding
+    sys.stdout.buffer.flush()
     return EXIT_OK
 
 
@@ -280,11 +354,32 @@ def build_parser() -> argparse.ArgumentParser:
 
     ev = sub.add_parser("evaluate", help="model and keyword baseline on labelled data", description=EVALUATE_HELP, formatter_class=raw)
     ev.add_argument("--data", nargs="+", metavar="FILE", help="labelled JSONL files (default: the data shipped with the package)")
-    ev.add_argument("--split", default="dev", help="which split to evaluate: dev, train or all (default: %(default)s)")
+    ev.add_argument("--split", help="which split to evaluate: dev, train or all "
+                    "(default: all with --data, dev of the shipped data without)")
     ev.add_argument("--model", metavar="DIR", help="model directory (default: the shipped model)")
-    ev.add_argument("--rules", action="store_true", help="also print each keyword rule's coverage, overlaps, conflicts, precision")
-    ev.add_argument("--json", metavar="OUT", help="write the full result (curves, sweeps, per-record rows) as JSON")
+    ev.add_argument("--rules", action="store_true",
+                    help="also print each keyword rule's coverage, overlaps, conflicts, precision and recall")
+    ev.add_argument("--json", metavar="OUT", help="write the full result (intervals, curves, sweeps, per-record rows, "
+                    "errors) as JSON")
+    ev.add_argument("--resamples", type=int, default=1000, metavar="N",
+                    help="bootstrap resamples for the intervals (default: %(default)s)")
+    ev.add_argument("--seed", type=int, default=0, help="bootstrap random seed (default: %(default)s)")
     ev.set_defaults(func=cmd_evaluate)
+
+    rp = sub.add_parser("report", help="the evaluation notebook on your data and model, as HTML",
+                        description=REPORT_HELP, formatter_class=raw)
+    rp.add_argument("--data", nargs="+", metavar="FILE",
+                    help="labelled JSONL files (default: realdev when found, else the shipped dev split)")
+    rp.add_argument("--model", metavar="DIR", help="model directory (default: the shipped model)")
+    rp.add_argument("-o", "--output", default="report.html", metavar="OUT",
+                    help="HTML page, or .ipynb for the executed notebook (default: %(default)s)")
+    rp.add_argument("--resamples", type=int, default=1000, metavar="N",
+                    help="bootstrap resamples for the intervals (default: %(default)s)")
+    rp.set_defaults(func=cmd_report)
+
+    cb = sub.add_parser("codebook", help="print the codebook: what each label means", description=CODEBOOK_HELP,
+                        formatter_class=raw)
+    cb.set_defaults(func=cmd_codebook)
     return parser
 
 

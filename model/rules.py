@@ -351,7 +351,9 @@ def rule_analysis(texts, y_true=None, normalized: bool = False) -> list[dict]:
     - coverage: share of texts where the rule fires;
     - overlaps: share where it fires together with another rule of its label;
     - conflicts: share where a rule of its label with the opposite polarity fires too;
-    - precision: among texts where it fires, share whose true label agrees with its vote.
+    - precision: among texts where it fires, share whose true label agrees with its vote;
+    - recall: among texts whose true label agrees with its vote (positives for a + rule, negatives
+      for a - rule), share where it fires. Precision and recall are None where undefined.
     """
     clean = [t if normalized else normalize(t) for t in texts]
     fired = np.array([[r.fires(t) for r in RULES] for t in clean], dtype=bool).reshape(len(clean), len(RULES))
@@ -368,6 +370,7 @@ def rule_analysis(texts, y_true=None, normalized: bool = False) -> list[dict]:
         }
         if y_true is not None:
             truth = np.asarray(y_true)[:, LABELS.index(r.label)] == (1 if r.polarity > 0 else 0)
-            row["precision"] = float(truth[hits].mean()) if hits.any() else float("nan")
+            row["precision"] = float(truth[hits].mean()) if hits.any() else None
+            row["recall"] = float(hits[truth].mean()) if truth.any() else None
         rows.append(row)
     return rows

@@ -21,7 +21,7 @@ def rows(stdout):
     return [json.loads(line) for line in stdout.splitlines()]
 
 
-@pytest.mark.parametrize("command", [[], ["score"], ["train"]])
+@pytest.mark.parametrize("command", [[], ["score"], ["train"], ["evaluate"], ["report"], ["codebook"]])
 def test_help_explains_with_an_example(command):
     out = run(*command, "--help")
     assert out.returncode == 0
@@ -119,3 +119,64 @@ def test_score_with_evidence_adds_offsets_into_the_original(tmp_path):
     for label in got["labels"]:
         for s in got["evidence"][label]["sentences"]:
             assert text[s["start"]:s["end"]] == s["text"]
+
+
+def _write_jsonl(path, records):
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def test_evaluate_with_data_takes_every_record_and_keeps_everything_in_json(tmp_path, small_corpus):
+    records = [{**r, "split": split} for r, split in zip(small_corpus[:24], ["train", "dev", "test"] * 8)]
+    data = _write_jsonl(tmp_path / "mine.jsonl", records)
+    out = run("evaluate", "--data", data, "--json", tmp_path / "r.json", "--resamples", "200", "--rules")
+    assert out.returncode == 0, out.stderr
+    result = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert result["n"] == 24 and result["data"]["split"] == "all"  # a user's file: every record
+    assert result["bootstrap"]["n_resamples"] == 200
+    for system in ("model", "baseline"):
+        low, high = result["bootstrap"]["macro_f1"][system]
+        assert low <= high and f"{low:.3f}, {high:.3f}" in out.stdout
+        for lab, row in result[system]["per_label"].items():
+            assert set(row) == {"precision", "recall", "f1", "support"}
+    assert "recall" in out.stdout.split("keyword rules")[1].splitlines()[1]
+    assert {row["rule"] for row in result["rules"]} <= set(out.stdout.split())
+    only_dev = run("evaluate", "--data", data, "--split", "dev", "--json", tmp_path / "d.json", "--resamples", "50")
+    assert json.loads((tmp_path / "d.json").read_text(encoding="utf-8"))["n"] == 8
+
+
+def test_evaluate_without_data_uses_the_shipped_dev_split(tmp_path):
+    from dangjian.model.data import load_labelled, select_split, shipped_data_files
+
+    out = run("evaluate", "--json", tmp_path / "r.json", "--resamples", "50")
+    assert out.returncode == 0, out.stderr
+    result = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert result["n"] == len(select_split(load_labelled(shipped_data_files()), "dev"))
+
+
+def test_evaluate_reports_na_for_a_label_nobody_has_or_predicts(tmp_path):
+    records = [{"id": str(i), "text": text, "labels": labels} for i, (text, labels) in enumerate([
+        ("横州市54个单位党组织组建产业集群党建联盟，成员单位联建共建。", ["联盟"]),
+        ("区域化党建联盟召开联席会议，成员单位资源共享、活动共办。", ["联盟"]),
+        ("村里召开主题党日活动，学习党的二十大精神。", []),
+        ("社区开展重阳节敬老活动。", []),
+    ])]
+    data = _write_jsonl(tmp_path / "few.jsonl", records)
+    out = run("evaluate", "--data", data, "--json", tmp_path / "r.json", "--resamples", "50")
+    assert out.returncode == 0, out.stderr
+    result = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    predicted = {lab for r in result["records"] for lab in r["predicted"]}
+    assert "孵化站" not in predicted  # the premise: nothing here reads as an incubator
+    assert result["model"]["per_label"]["孵化站"]["f1"] is None  # JSON null, not 0.0
+    assert "孵化站" not in result["model"]["macro_labels"]
+    row = next(line for line in out.stdout.splitlines() if line.startswith("孵化站"))
+    assert row.split()[1:] == ["0", "n/a", "n/a", "n/a", "n/a", "n/a", "n/a"]
+
+
+def test_evaluate_bad_options_and_data_are_one_line_errors(tmp_path):
+    out = run("evaluate", "--resamples", "0")
+    assert out.returncode == 2 and out.stderr.startswith("dangjian: error:")
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "a", "text": "党建联盟", "labels": ["联盟国"]}\n', encoding="utf-8")
+    out = run("evaluate", "--data", bad)
+    assert out.returncode == 1 and out.stderr.count("\n") == 1 and "bad.jsonl:1" in out.stderr

@@ -39,6 +39,17 @@ def test_analysis_table_counts_coverage_conflicts_and_precision():
     assert table["single_joint_committee"]["precision"] == 0.0
 
 
+def test_analysis_recall_counts_the_texts_whose_gold_agrees_with_the_rules_vote():
+    texts = ["党建联盟", "联盟党委成立", "园区党组织共建", "成立联合党支部", "主题党日"]
+    y = np.array([[1, 0, 0, 0], [1, 0, 0, 0], [1, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]])
+    table = {row["rule"]: row for row in rule_analysis(texts, y)}
+    assert table["alliance_named"]["recall"] == 2 / 3      # fires on 2 of the 3 positives
+    assert table["single_joint_committee"]["recall"] == 1 / 2  # a - rule: fires on 1 of the 2 negatives
+    assert table["incubator_named"]["precision"] is None       # never fires
+    assert table["incubator_named"]["recall"] is None          # no 孵化站 positive to find
+    assert table["startup_incubator"]["recall"] == 0.0         # five 孵化站 negatives, fires on none
+
+
 def test_bad_rule_target_is_refused():
     import pytest
 

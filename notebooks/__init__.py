@@ -1,0 +1,1 @@
+"""The evaluation notebook (``evaluation.ipynb``), installed with the package for ``dangjian report``."""
