@@ -68,8 +68,10 @@ examples:
 
 EXPLAIN_HELP = """\
 Explain the labels of one article: each predicted label with its score and the
-sentences that carry it, as they stand in the file, the deciding terms
-highlighted (colour on a terminal, [brackets] otherwise).
+sentences that raise it, as they stand in the file: [start:end] offsets, the
+sentence's contribution to the label's logit (+2.93), and the deciding terms
+highlighted (colour on a terminal, [brackets] otherwise). Only sentences that
+raise a label's score are shown.
 
 examples:
   dangjian explain seeds/000_0760089758dcbcdf.txt
@@ -240,7 +242,7 @@ def cmd_explain(args) -> int:
         ev = result.evidence[label]
         print(f"\n{label}  score {result.scores[label]:.2f} (threshold {tagger.thresholds[label]:.2f})")
         for s in ev.sentences:
-            print(f"  [{s.start}:{s.end}] {highlight(s.text, s.terms, colour)}")
+            print(f"  [{s.start}:{s.end}] {s.weight:+.2f}  {highlight(s.text, s.terms, colour)}")
         print("  terms: " + ", ".join(f"{name} {w:+.3f}" for name, w in ev.features))
     return EXIT_OK
 

@@ -73,11 +73,15 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return out
 
 
+MIN_SHARE = 0.1  # a sentence is evidence when it adds at least this fraction of the best sentence's share
+
+
 def explain(tagger, text: str, labels: list[str], k: int = 3, n_features: int = 8) -> dict[str, LabelEvidence]:
     """Evidence for each label in ``labels``: the top-``k`` sentences that raise its logit, and its top features.
 
     ``tagger``: a :class:`~dangjian.model.tagger.Tagger`. A sentence's weight is its share of the
-    label's logit (see the module docstring); only sentences with a positive share are returned.
+    label's logit (see the module docstring); only sentences that raise it are returned: a positive
+    share of at least ``MIN_SHARE`` times the best sentence's.
     """
     spans = split_sentences(text)
     if not labels or not spans:
@@ -101,8 +105,9 @@ def explain(tagger, text: str, labels: list[str], k: int = 3, n_features: int = 
         contrib = np.array([share[held].sum() for held in held_by])
         by_weight = [j for j in np.argsort(-weights, kind="stable") if weights[j] > 0]
         sentences = []
+        floor = MIN_SHARE * max(float(contrib.max()), 0.0)
         for i in np.argsort(-contrib, kind="stable")[:k]:
-            if contrib[i] <= 0:
+            if contrib[i] <= 0 or contrib[i] < floor:
                 break
             s, e = spans[i]
             held = set(held_by[i].tolist())

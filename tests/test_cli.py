@@ -101,7 +101,9 @@ def test_explain_shows_traditional_sentences_as_in_the_file_with_terms_in_bracke
     shown = [line.strip() for line in out.stdout.splitlines() if line.strip().startswith("[") and "] " in line]
     assert shown
     for line in shown:
-        span, sentence = line.split("] ", 1)
+        span, rest = line.split("] ", 1)
+        contribution, sentence = rest.split("  ", 1)
+        assert float(contribution) > 0  # only sentences that raise the label's score
         start, end = map(int, span.strip("[").split(":"))
         assert sentence.replace("[", "").replace("]", "") == text[start:end].replace("[", "").replace("]", "")
     assert "[輪值書記]" in out.stdout and "\033[" not in out.stdout  # brackets, not colour, off a terminal
