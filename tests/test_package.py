@@ -54,3 +54,23 @@ def test_imports_from_a_folder_with_its_own_model_and_features(tmp_path):
 
 def test_version_matches_the_distribution():
     assert dangjian.__version__ == metadata.version("dangjian")
+
+
+def test_evaluate_codebook_and_version_work_from_any_directory(tmp_path):
+    """The labelled data, the model and the codebook ship with the package: no repository needed."""
+    import shutil
+    from pathlib import Path
+
+    exe = shutil.which("dangjian", path=str(Path(sys.executable).parent)) or "dangjian"
+
+    def run(*args):
+        return subprocess.run([exe, *args], cwd=tmp_path, capture_output=True, text=True, encoding="utf-8",
+                              timeout=300)
+
+    evaluated = run("evaluate")
+    assert evaluated.returncode == 0, evaluated.stderr
+    assert "macro F1" in evaluated.stdout and "baseline" in evaluated.stdout
+    codebook = run("codebook")
+    assert codebook.returncode == 0 and "Decisions on real pages" in codebook.stdout
+    version = run("--version")
+    assert version.returncode == 0 and version.stdout.strip() == f"dangjian {dangjian.__version__}"
