@@ -100,13 +100,13 @@ class LinearModel:
     passage_window: int | None = None
 
     def __post_init__(self):
-        from .rules import RULES
+        from .rules import RULES, RuleSet
 
         by_name = {r.name: r for r in RULES}
         missing = [n for n in self.rule_names if n not in by_name]
         if missing:
             raise ValueError(f"the model uses rules this version does not have: {', '.join(missing)}")
-        self._rules = [by_name[n] for n in self.rule_names]
+        self._rules = RuleSet([by_name[n] for n in self.rule_names])
         offsets = np.cumsum([0, *map(len, self.blocks)])
         self._offsets = [int(o) for o in offsets]
         self.n_features = self._offsets[-1] + len(self.rule_names)
@@ -133,7 +133,7 @@ class LinearModel:
             c, v = block.transform_one(tokens)
             cols.append(c + offset)
             vals.append(v)
-        fired = [i for i, r in enumerate(self._rules) if r.fires(clean)]
+        fired = self._rules.fired(clean)
         cols.append(np.asarray(fired, dtype=np.int64) + self._offsets[-1])
         vals.append(np.ones(len(fired)))
         return np.concatenate(cols), np.concatenate(vals)

@@ -24,7 +24,7 @@ from ..features.normalize import normalize
 
 from .labels import LABELS
 
-__all__ = ["Rule", "RULES", "rule", "POSITIVE", "NEGATIVE", "ABSTAIN",
+__all__ = ["Rule", "RULES", "RuleSet", "rule", "POSITIVE", "NEGATIVE", "ABSTAIN",
            "rule_votes", "baseline_labels", "baseline_matrix", "rule_analysis"]
 
 POSITIVE, NEGATIVE, ABSTAIN = 1, -1, 0
@@ -323,6 +323,27 @@ def job_rotation(text: str) -> re.Match | None:
 
 
 # ---- applying the rules ------------------------------------------------------------------
+
+class RuleSet:
+    """Rules applied together, fast: each gate string is looked for once per text, and only the
+    rules whose gate passes run their regular expressions.
+
+    >>> RuleSet(RULES).fired("园区成立党建联盟")[:1]
+    [0]
+    """
+
+    def __init__(self, rules: list[Rule]):
+        self.rules = list(rules)
+        self.gates = sorted({g for r in self.rules for g in r.gate})
+        index = {g: i for i, g in enumerate(self.gates)}
+        self._gate_ids = [tuple(index[g] for g in r.gate) for r in self.rules]
+
+    def fired(self, text: str) -> list[int]:
+        """Positions (in ``rules``) of the rules that fire on a normalized text, ascending."""
+        present = [g in text for g in self.gates]
+        return [i for i, (r, ids) in enumerate(zip(self.rules, self._gate_ids))
+                if (not ids or any(present[j] for j in ids)) and r.find(text) is not None]
+
 
 def rule_votes(text: str, normalized: bool = False) -> dict[str, int]:
     """Every rule's vote on one text: rule name → POSITIVE, NEGATIVE or ABSTAIN."""

@@ -101,3 +101,14 @@ from hypothesis import given, settings, strategies as st  # noqa: E402
 def test_gates_never_change_what_a_rule_finds_on_generated_text(text):
     for r in RULES:
         assert r.fires(text) == (r.find(text) is not None), r.name
+
+
+def test_a_rule_set_fires_exactly_the_rules_that_fire_one_by_one():
+    from conftest import SEEDS, read_jsonl
+    from dangjian.features.normalize import normalize
+    from dangjian.model.rules import RuleSet
+
+    rules = RuleSet(RULES)
+    for r in read_jsonl(SEEDS / "grounded.jsonl")[::3]:
+        text = normalize(r["text"])
+        assert rules.fired(text) == [i for i, rule in enumerate(RULES) if rule.fires(text)]
