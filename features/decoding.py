@@ -26,10 +26,12 @@ from __future__ import annotations
 
 import codecs
 import math
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import IO, Iterator
 
-__all__ = ["decode_text", "detect_encoding", "sniff_bom", "plausibility", "DecodeError", "PLAUSIBLE",
+__all__ = ["decode_text", "iter_lines", "Line", "sniff_bom", "plausibility", "DecodeError", "PLAUSIBLE",
            "LEGACY_ENCODINGS"]
 
 # Longest first: the UTF-32 LE mark begins with the UTF-16 LE one.
@@ -158,14 +160,123 @@ def decode_text(data: bytes) -> tuple[str, str]:
     return text, codec
 
 
-def detect_encoding(sample: bytes) -> str:
-    """The codec for a stream whose first bytes are ``sample`` (a BOM, if any, included).
+@dataclass(frozen=True)
+class Line:
+    """One line of a stream: ``text`` (line break kept) or ``error``; ``encoding`` as decode_text names it."""
 
-    A sample may end inside a character. Returns a codec name for ``bytes.decode`` (for a BOM, the
-    BOM-less codec: the caller skips the mark), ``utf-8`` for an ASCII sample; raises
-    :class:`DecodeError` as :func:`decode_text` does.
+    number: int
+    text: str | None
+    encoding: str | None = None
+    error: str | None = None
+
+
+_SAMPLE_BYTES = 1 << 16
+
+
+def _byte_lines(stream: IO[bytes], limit: int | None) -> Iterator[bytes | None]:
+    """Raw lines (``b"\\n"`` kept); ``None`` stands for a line longer than ``limit`` bytes, skipped."""
+    while True:
+        line = stream.readline(limit + 1) if limit else stream.readline()
+        if not line:
+            return
+        if limit and len(line) > limit and not line.endswith(b"\n"):
+            while (rest := stream.readline(1 << 20)) and not rest.endswith(b"\n"):
+                pass
+            yield None
+            continue
+        yield line
+
+
+def _wide_lines(stream: IO[bytes], head: bytes, codec: str, name: str) -> Iterator[Line]:
+    """Lines of a UTF-16/32 stream (after its BOM): decoded incrementally, split after ``\\n``."""
+    decoder = codecs.getincrementaldecoder(codec)("strict")
+    number, pending = 0, ""
+    chunk = head
+    while True:
+        final = not chunk
+        try:
+            pending += decoder.decode(chunk, final=final)
+        except UnicodeDecodeError as exc:
+            yield Line(number + 1, None, name, f"invalid {name} ({exc.reason}); the rest of the stream is not read")
+            return
+        *lines, pending = pending.split("\n")
+        for line in lines:
+            number += 1
+            yield Line(number, line + "\n", name)
+        if final:
+            if pending:
+                yield Line(number + 1, pending, name)
+            return
+        chunk = stream.read(_SAMPLE_BYTES)
+
+
+def iter_lines(stream: IO[bytes], max_line_bytes: int | None = None) -> Iterator[Line]:
+    """The lines of a byte stream, each decoded by the policy, with its number (from 1).
+
+    A BOM decides the whole stream (UTF-16/32 streams are decoded as such). Otherwise the first 64 KiB
+    of lines choose the stream's encoding by :func:`decode_text`, and a line that does not decode in
+    it is decoded on its own by the same policy, else becomes an error line. A byte-order mark at
+    the start of any line (files concatenated with ``cat``) is dropped. Lines longer than
+    ``max_line_bytes`` are error lines. UTF-8, GB18030 and Big5 never use the byte ``\\n`` inside a
+    character, so splitting lines before decoding is safe.
     """
-    bom = sniff_bom(sample)
-    if bom:
-        return bom[1]
-    return {"utf-8-sig": "utf-8"}.get(enc := decode_text(sample)[1], enc)
+    head = stream.read(4)
+    bom = sniff_bom(head)
+    if bom and bom[1] != "utf-8":
+        name, codec, skip = bom
+        yield from _wide_lines(stream, head[skip:], codec, name)
+        return
+    raw = _byte_lines(_Prefixed(head, stream), max_line_bytes)
+    sample, size = [], 0
+    for line in raw:
+        sample.append(line)
+        if line is not None:
+            size += len(line)
+        if size >= _SAMPLE_BYTES:
+            break
+    try:
+        stream_encoding = decode_text(b"".join(x for x in sample if x is not None))[1]
+    except DecodeError:
+        stream_encoding = None
+    if stream_encoding == "utf-8-sig":
+        stream_encoding = "utf-8"
+    for number, line in enumerate(_chain(sample, raw), 1):
+        if line is None or (max_line_bytes and len(line) > max_line_bytes + 1):
+            yield Line(number, None, None, f"line longer than {max_line_bytes} bytes")
+            continue
+        if line.startswith(codecs.BOM_UTF8):
+            line = line[3:]
+        try:
+            if stream_encoding is None:
+                raise UnicodeDecodeError("-", b"", 0, 1, "no stream encoding")
+            text, encoding = line.decode(stream_encoding), stream_encoding
+        except UnicodeDecodeError:
+            try:
+                text, encoding = decode_text(line)
+            except DecodeError as exc:
+                yield Line(number, None, None, str(exc))
+                continue
+        yield Line(number, text, encoding)
+
+
+class _Prefixed:
+    """``stream`` with ``head`` (bytes already read from it) put back in front, for ``readline``."""
+
+    def __init__(self, head: bytes, stream: IO[bytes]):
+        self.head, self.stream = head, stream
+
+    def readline(self, limit: int = -1) -> bytes:
+        if not self.head:
+            return self.stream.readline(limit)
+        end = self.head.find(b"\n") + 1 or len(self.head)
+        if limit is not None and 0 <= limit < end:
+            end = limit
+        line, self.head = self.head[:end], self.head[end:]
+        if line.endswith(b"\n") or self.head or (limit is not None and 0 <= limit <= len(line)):
+            return line
+        return line + self.stream.readline(-1 if limit is None or limit < 0 else limit - len(line))
+
+
+def _chain(first: list, rest: Iterator) -> Iterator:
+    yield from first
+    yield from rest

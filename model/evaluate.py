@@ -63,14 +63,19 @@ def format_table(result: dict) -> str:
     rows = []
     for system in ("model", "baseline"):
         rep = result[system]
-        rows.append([system, *(f"{rep['per_label'][lab]['f1']:.3f}" for lab in LABELS),
-                     f"{rep['micro_f1']:.3f}", f"{rep['macro_f1']:.3f}",
+        rows.append([system, *(_metric(rep['per_label'][lab]['f1']) for lab in LABELS),
+                     f"{rep['micro_f1']:.3f}", _metric(rep['macro_f1']),
                      f"{rep['exact_match']:.3f}", f"{rep['hamming_loss']:.3f}"])
     support = result["model"]["per_label"]
     rows.append(["support", *(str(support[lab]["support"]) for lab in LABELS), "", "", f"n={result['n']}", ""])
     widths = [max(_width(r[i]) for r in [head, *rows]) for i in range(len(head))]
     lines = ["  ".join(_pad(cell, w) for cell, w in zip(row, widths)).rstrip() for row in [head, *rows]]
     return "\n".join(lines)
+
+
+def _metric(value: float | None) -> str:
+    """A metric to three decimals; ``n/a`` where it is undefined (a label with no examples, no predictions)."""
+    return "n/a" if value is None else f"{value:.3f}"
 
 
 def _width(cell: str) -> int:

@@ -14,18 +14,28 @@ __all__ = ["multilabel_report", "pr_curves", "threshold_sweep", "reliability"]
 def multilabel_report(y_true: np.ndarray, y_pred: np.ndarray) -> dict:
     """Per-label precision/recall/F1/support, micro and macro F1, exact match, Hamming loss.
 
+    A label with no examples and no predictions has no F1 (nor precision, recall): ``None``, shown
+    as n/a, and macro-F1 is the mean over the other labels (``None`` when there are none). A label
+    with predictions but no examples has F1 0.
+
     >>> r = multilabel_report(np.array([[1, 0, 0, 0]]), np.array([[1, 0, 0, 0]]))
-    >>> r["micro_f1"], r["exact_match"]
-    (1.0, 1.0)
+    >>> r["micro_f1"], r["exact_match"], r["macro_f1"], r["per_label"]["孵化站"]["f1"]
+    (1.0, 1.0, 1.0, None)
     """
     p, r, f, s = precision_recall_fscore_support(y_true, y_pred, zero_division=0)
+    predicted = np.asarray(y_pred).sum(axis=0)
+    defined = [bool(s[i] or predicted[i]) for i in range(len(LABELS))]
+    per_label = {}
+    for i, lab in enumerate(LABELS):
+        if defined[i]:
+            per_label[lab] = {"precision": float(p[i]), "recall": float(r[i]), "f1": float(f[i]), "support": int(s[i])}
+        else:
+            per_label[lab] = {"precision": None, "recall": None, "f1": None, "support": 0}
+    macro = [float(f[i]) for i in range(len(LABELS)) if defined[i]]
     return {
-        "per_label": {
-            lab: {"precision": float(p[i]), "recall": float(r[i]), "f1": float(f[i]), "support": int(s[i])}
-            for i, lab in enumerate(LABELS)
-        },
+        "per_label": per_label,
         "micro_f1": float(f1_score(y_true, y_pred, average="micro", zero_division=0)),
-        "macro_f1": float(f1_score(y_true, y_pred, average="macro", zero_division=0)),
+        "macro_f1": float(np.mean(macro)) if macro else None,
         "exact_match": float(accuracy_score(y_true, y_pred)),
         "hamming_loss": float(hamming_loss(y_true, y_pred)),
         "n": int(len(y_true)),
