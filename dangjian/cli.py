@@ -209,7 +209,8 @@ def _not_done(records, skip):
 def _listing(files: list[str], shown: int = 3) -> str:
     """``2 files that are not articles (a.pdf, b.doc)``."""
     names = ", ".join(files[:shown]) + (", …" if len(files) > shown else "")
-    return f"{len(files)} file{'s' if len(files) != 1 else ''} that are not articles ({names})"
+    what = "file that is not an article" if len(files) == 1 else "files that are not articles"
+    return f"{len(files)} {what} ({names})"
 
 
 def _progress():

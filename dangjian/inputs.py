@@ -20,6 +20,7 @@ import json
 import os
 import re
 import sys
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Iterable, Iterator
@@ -272,27 +273,37 @@ def _csv_records(lines: Iterator[Line], delimiter: str, limit: int) -> Iterator[
 
     The quote state is followed line by line, so a record ends where the csv module would end it;
     a record longer than ``limit`` characters, or holding a line that does not decode, is one error
-    row however long it is, and the records after it are read as usual.
+    row however long it is. A quote that never closes is one error row for the line it opened on,
+    and the lines after that line are read again as records.
     """
-    record: list[str] = []
-    start, size, in_quotes, encoding, error = 0, 0, False, None, None
-    for line in lines:
+    pending: deque[Line] = deque()
+    record: list[Line] = []
+    in_quotes, size, error = False, 0, None
+    source = iter(lines)
+    while True:
+        line = pending.popleft() if pending else next(source, None)
+        if line is None:
+            break
         if not in_quotes:
-            start, size, encoding, error, record = line.number, 0, line.encoding, None, []
+            record, size, error = [], 0, None
         if line.error:  # the quote state after a line that does not decode is unknown: the record ends here
-            yield start, [], encoding, error or f"line {line.number}: {line.error}"
+            first = record[0] if record else line
+            yield first.number, [], first.encoding, error or f"line {line.number}: {line.error}"
             in_quotes = False
             continue
         in_quotes, _ = _scan_csv_line(line.text, in_quotes, True, delimiter)
         size += len(line.text)
-        if size > limit:
-            error, record = error or f"CSV record longer than {limit} characters", []
-        elif error is None:
-            record.append(line.text)
+        if size > limit and error is None:
+            error = f"CSV record longer than {limit} characters"
+        if error is None or not record:  # an overlong record keeps its first line only, for its number
+            record.append(line)
         if not in_quotes:
-            yield start, record, encoding, error
+            yield record[0].number, [] if error else [x.text for x in record], record[0].encoding, error
     if in_quotes:
-        yield start, [], encoding, error or f"a quoted field opened in the record at line {start} never closes"
+        first = record[0]
+        yield first.number, [], first.encoding, error or f"a quoted field opened in the record at line {first.number} never closes"
+        if error is None and len(record) > 1:  # read what the open quote swallowed again
+            yield from _csv_records(iter(record[1:]), delimiter, limit)
 
 
 def _read_csv(handle: IO[bytes], source: str, f: _Fields, delimiter: str = ",") -> Iterator[Record]:

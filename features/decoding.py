@@ -144,6 +144,11 @@ def decode_text(data: bytes) -> tuple[str, str]:
         try:
             return _decode_torn(data[skip:], codec, 3), name
         except UnicodeDecodeError as exc:
+            if codec == "utf-32-le":  # FF FE 00 00 is also UTF-16 LE's BOM before U+0000
+                try:
+                    return _decode_torn(data[2:], "utf-16-le", 1), "utf-16"
+                except UnicodeDecodeError:
+                    pass
             raise DecodeError(data, exc.start + skip, f"invalid {name} after its byte-order mark "
                                                       f"(byte {exc.start + skip})") from None
     try:
@@ -191,7 +196,7 @@ def _wide_lines(stream: IO[bytes], head: bytes, codec: str, name: str) -> Iterat
     """Lines of a UTF-16/32 stream (after its BOM): decoded incrementally, split after ``\\n``."""
     decoder = codecs.getincrementaldecoder(codec)("strict")
     number, pending = 0, ""
-    chunk = head
+    chunk = head or stream.read(_SAMPLE_BYTES)
     while True:
         final = not chunk
         try:
