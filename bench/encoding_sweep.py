@@ -11,7 +11,7 @@ always names some encoding for them, is counted as a wrong acceptance when it re
 Systems: ``rules`` = :func:`dangjian.features.decoding.decode_text`; ``cn`` = charset-normalizer's
 ``from_bytes(...).best()``; ``cn-isolated`` = the same, restricted to the policy's encodings.
 
-Usage: python bench/encoding_sweep.py [--limit N]    (needs charset-normalizer: pip install charset-normalizer)
+Usage: python bench/encoding_sweep.py [--limit N] [--realdev]    (needs charset-normalizer: pip install charset-normalizer)
 """
 from __future__ import annotations
 
@@ -34,9 +34,9 @@ LATIN = ("Le comité du parti a tenu sa réunion à Genève; les délégués ont
 JAPANESE = "地域の企業が連携して、党の活動について話し合いました。ご協力をお願いいたします。"
 
 
-def samples(limit: int | None) -> list[tuple[str, str]]:
+def samples(limit: int | None, source: Path = ROOT / "seeds" / "corpus.jsonl") -> list[tuple[str, str]]:
     """``(kind, simplified text)``: whole articles, titles and 6-character prefixes."""
-    records = [json.loads(line) for line in (ROOT / "seeds" / "corpus.jsonl").open(encoding="utf-8")]
+    records = [json.loads(line) for line in source.open(encoding="utf-8")]
     records = records[:limit] if limit else records
     out = []
     for r in records:
@@ -45,10 +45,10 @@ def samples(limit: int | None) -> list[tuple[str, str]]:
     return out
 
 
-def encoded_cases(limit: int | None):
+def encoded_cases(limit: int | None, source: Path = ROOT / "seeds" / "corpus.jsonl"):
     """``(kind, encoding, bytes, expected text or None)`` for the whole sweep."""
     to_tw, to_hk = opencc.OpenCC("s2tw"), opencc.OpenCC("s2hk")
-    for kind, text in samples(limit):
+    for kind, text in samples(limit, source):
         for enc in ENCODINGS:
             source = to_hk.convert(text) if enc == "big5hkscs" else to_tw.convert(text) if enc in ("big5", "cp950") else text
             data = source.encode(enc, errors="ignore")
@@ -84,13 +84,16 @@ def by_charset_normalizer(data: bytes, isolated: bool = False) -> str | None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--limit", type=int, help="only the first N corpus records")
+    parser.add_argument("--realdev", action="store_true",
+                        help="texts of ../shared/realdev/realdev.jsonl (real pages; measured only) instead of the corpus")
     args = parser.parse_args()
+    source = ROOT.parent / "shared" / "realdev" / "realdev.jsonl" if args.realdev else ROOT / "seeds" / "corpus.jsonl"
     systems = {"rules": by_rules, "cn": by_charset_normalizer,
                "cn-isolated": lambda d: by_charset_normalizer(d, True)}
     right = defaultdict(int)
     total = defaultdict(int)
     seconds = defaultdict(float)
-    for kind, enc, data, expected in encoded_cases(args.limit):
+    for kind, enc, data, expected in encoded_cases(args.limit, source):
         key = ("not text" if expected is None else kind, enc)
         total[key] += 1
         for name, detect in systems.items():

@@ -392,8 +392,9 @@ def _common_root(inputs: list[str]) -> str | None:
 
 def check_inputs(inputs: Iterable[str], *, id_field: str | None = None, text_field: str = "text",
                  max_bytes: int = DEFAULT_MAX_BYTES) -> None:
-    """Raise :class:`InputError` for what would stop a run: a missing input path, a record file
-    (given or in a given directory) whose header or first record lacks the named fields."""
+    """Raise :class:`InputError` for what would stop a run: a missing input path, a records file
+    given as an input whose header or first record lacks the named fields. (A records file found in
+    a directory with such a problem is one error row instead.)"""
     fields = _Fields(id_field, text_field, max_bytes)
     for item in inputs:
         if item == "-":
@@ -401,10 +402,8 @@ def check_inputs(inputs: Iterable[str], *, id_field: str | None = None, text_fie
         path = Path(item)
         if not path.exists() and not path.is_symlink():
             raise InputError(f"no such file or directory: {item}")
-        files = [p for p in _list_directory(path) if _kind(p) == "records"] if path.is_dir() else [path]
-        for file in files:
-            if _kind(file) == "records" and file.is_file():
-                _check_record_file(file, fields)
+        if _kind(path) == "records" and path.is_file():
+            _check_record_file(path, fields)
 
 
 def _check_record_file(path: Path, fields: _Fields) -> None:
@@ -431,7 +430,8 @@ def iter_records(inputs: Iterable[str], *, stdin: IO[bytes] | None = None, id_fi
     directories given (so ids are unique across them); a record's own id field, prefixed with its
     file's relative path and ``#`` when the file was found in a directory. A file reached twice is
     read once. Files in directories that are not articles are listed in ``stats.skipped``.
-    Raises :class:`InputError` for a missing input path or a missing column.
+    Raises :class:`InputError` for a missing input path or a missing column of a records file given
+    as an input; a records file found in a directory with a missing column is one error row.
     """
     inputs = list(inputs)
     stats = stats if stats is not None else InputStats()
@@ -456,7 +456,10 @@ def iter_records(inputs: Iterable[str], *, stdin: IO[bytes] | None = None, id_fi
                 if kind is None:
                     stats.skipped.append(rel)
                     continue
-                yield from _read_file(file, rel, kind, _Fields(id_field, text_field, max_bytes, f"{rel}#"))
+                try:
+                    yield from _read_file(file, rel, kind, _Fields(id_field, text_field, max_bytes, f"{rel}#"))
+                except InputError as exc:  # a records file among articles: its problem is its own error row
+                    yield Record(rel, error=str(exc).replace(f"{rel}: ", "", 1))
         elif not path.exists() and not path.is_symlink():
             raise InputError(f"no such file or directory: {item}")
         else:

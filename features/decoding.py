@@ -53,6 +53,8 @@ _FLOOR = math.log(1e-9)  # any other character outside the table (symbols, Hangu
 # Punctuation and symbols of Chinese text: as common as the commonest characters.
 # Toned pinyin letters (injected pinyin, ``領(lǐng)``): rare, but Chinese text has them.
 _PINYIN = set("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ")
+# Bullets, arrows, marks and circled numbers of Chinese web pages and reports: rare, but plausible.
+_SYMBOLS = set("■□●○◆◇★☆▲△▼▽※→←↑↓•‧・°℃№①②③④⑤⑥⑦⑧⑨⑩⑴⑵⑶⑷⑸ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ×÷±≤≥≠∶│─")
 _PUNCT = set("，。、；：？！“”‘’（）《》〈〉「」『』【】〔〕…—～·．－／％＋＝＜＞０１２３４５６７８９")
 
 
@@ -78,7 +80,7 @@ def _log_freq() -> dict[str, float]:
     table = {ch: math.log(c / total) for ch, c in counts.items()}
     top = max(table.values())
     table.update(dict.fromkeys(_PUNCT, top))
-    table.update(dict.fromkeys(_PINYIN, _RARE_HAN))
+    table.update(dict.fromkeys(_PINYIN | _SYMBOLS, _RARE_HAN))
     return table
 
 

@@ -88,7 +88,7 @@ def fold_char(ch: str) -> str:
     return ch.translate(_fold_table())
 
 
-def repair_gbk_debris(text: str) -> str:
+def repair_gbk_debris(text: str, separate: bool = False) -> str:
     """Undo GBK misalignment debris where it can be proven; leave everything else as it is.
 
     A GBK page lost the high bit of one lead byte ``0xA1`` (so it became ``!``) and the character
@@ -96,29 +96,35 @@ def repair_gbk_debris(text: str) -> str:
     re-synced the decoder. The run after ``?!`` is debris when re-reading it with ``0xA1`` put back
     (1) consumes its bytes exactly (but for the lead byte of a character the next ``?`` destroyed), (2) starts with the punctuation mark that was lost and (3) is far
     more plausible Chinese than the run as it stands (character frequencies, see
-    :func:`dangjian.features.decoding.plausibility`). An ordinary ``?!`` in correct text fails (3).
+    :func:`dangjian.features.decoding.plausibility`). An ordinary ``?!`` in correct text fails (3)
+    and is left as it is; with ``separate=True`` (as :func:`normalize` calls it) a space goes between
+    it and the text after it, so that a later pass never re-reads that text (simplified by then).
 
     >>> repair_gbk_debris("小個?!秉h建")
     '小個”黨建'
     >>> repair_gbk_debris("真的吗?!我们来了abc")
     '真的吗?!我们来了abc'
+    >>> repair_gbk_debris("真的吗?!我们来了abc", separate=True)
+    '真的吗?! 我们来了abc'
     """
     from .decoding import plausibility
 
     def fix(match: re.Match) -> str:
         run = match.group(1)
+        left_alone = match.group(0)[: match.start(1) - match.start()] + (" " if separate else "") + run
         data = b"\xa1" + run.encode("gb18030")
         try:
             fixed = data.decode("gb18030")
         except UnicodeDecodeError as exc:
             if exc.start < len(data) - 1:  # the re-read does not line up: not debris
-                return match.group(0)
+                return left_alone
             fixed = data[:-1].decode("gb18030", errors="replace")  # the last character's lost byte
             if "\ufffd" in fixed:
-                return match.group(0)
-        if fixed[:1] in _A1_PUNCT and plausibility(fixed[1:]) > plausibility(run) + _REPAIR_MARGIN:
+                return left_alone
+        rest = fixed[1:]
+        if fixed[:1] in _A1_PUNCT and not rest.isascii() and plausibility(rest) > plausibility(run) + _REPAIR_MARGIN:
             return fixed
-        return match.group(0)
+        return left_alone
 
     return _GBK_DEBRIS.sub(fix, text)
 
@@ -159,9 +165,11 @@ def normalize(text: str) -> str:
     text = _INVISIBLE.sub("", text)
     text = unicodedata.normalize("NFC", text)
     if "?!" in text:
-        text = repair_gbk_debris(text)
+        text = repair_gbk_debris(text, separate=True)
     if _NEEDS_FOLD.search(text):
         text = text.translate(_fold_table())
+        if "?!" in text:  # a full-width ？！ just folded
+            text = repair_gbk_debris(text, separate=True)
     if "(" in text:
         text = strip_pinyin(text)
     text = _SPACES.sub(" ", text)

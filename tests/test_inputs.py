@@ -176,3 +176,11 @@ def test_a_missing_column_or_field_is_an_input_error(tmp_path):
         assert [r.id for r in records(path, id_field="url", text_field="body")] == ["u1"]
     with pytest.raises(InputError, match="no such file"):
         records(tmp_path / "missing.txt")
+
+
+def test_a_records_file_without_the_column_in_a_directory_is_one_error_row(tmp_path):
+    (tmp_path / "a.txt").write_text(POST, encoding="utf-8")
+    (tmp_path / "old-scores.jsonl").write_text(json.dumps({"id": "x", "labels": []}) + "\n", encoding="utf-8")
+    got = records(tmp_path)
+    assert [r.id for r in got] == ["a.txt", "old-scores.jsonl"]
+    assert "no field 'text'" in got[1].error

@@ -144,3 +144,14 @@ def test_normalize_is_idempotent_on_export_noise(text):
 def test_to_simplified_handles_empty():
     assert to_simplified("") == ""
     assert repair_gbk_debris("") == ""
+
+
+def test_debris_repair_is_idempotent_for_every_common_character():
+    """A '?!' run that is not proven debris in traditional script must not become 'proven' once simplified."""
+    from importlib import resources
+
+    table = resources.files("dangjian.features").joinpath("data", "charfreq.txt").read_text(encoding="utf-8")
+    chars = [line.split("\t")[0] for line in table.splitlines()][:4000]
+    for text in [f"?!{c}" for c in chars] + [f"?!{c}h" for c in chars] + [f"?！{c}l" for c in chars[:500]]:
+        once = normalize(text)
+        assert normalize(once) == once, text
