@@ -115,7 +115,7 @@ def _decode_torn(data: bytes, codec: str, max_tail: int) -> str:
         return data.decode(codec)
     except UnicodeDecodeError as exc:
         torn = exc.end == len(data) and exc.start >= len(data) - max_tail
-        if torn and exc.reason in ("unexpected end of data", "incomplete multibyte sequence"):
+        if torn and exc.reason in ("unexpected end of data", "incomplete multibyte sequence", "truncated data"):
             return data[:exc.start].decode(codec)
         raise
 

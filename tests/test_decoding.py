@@ -44,6 +44,12 @@ def test_utf8_torn_inside_its_last_character_is_utf8_without_the_torn_tail(cut):
         assert decode_text(data) == (text, "utf-8")
 
 
+@pytest.mark.parametrize("encoding,cut", [("utf-16", 1), ("utf-32", 1), ("utf-32", 3), ("utf-8-sig", 2)])
+def test_a_bom_text_torn_inside_its_last_character_loses_only_that_character(encoding, cut):
+    text = "园区党建联盟"
+    assert decode_text(text.encode(encoding)[:-cut])[0] == text[:-1]
+
+
 @pytest.mark.parametrize("encoding", ["gb18030", "gbk"])
 def test_gb_texts_are_read_as_gb18030(encoding):
     for text in samples():
