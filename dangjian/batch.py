@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from itertools import islice
@@ -42,6 +43,8 @@ def score_batch(tagger, batch: list[Record], threshold: float | None = None, evi
             row["error"] = record.error
         if record.encoding:
             row["encoding"] = record.encoding
+        if record.source:
+            row["source"] = record.source
         rows.append(row)
     return rows
 
@@ -57,9 +60,14 @@ def ordered_results(submit: Callable, work: Iterable, window: int) -> Iterator:
         yield pending.popleft().result()
 
 
-def _init_worker(model_dir) -> None:
+def _init_worker(tagger, model_dir) -> None:
+    """Each worker: the caller's tagger (inherited through fork, or unpickled under spawn), or the
+    model at ``model_dir``. Ctrl-C is left to the parent, which stops the workers itself."""
     global _WORKER_TAGGER
-    if _WORKER_TAGGER is not None:  # inherited from the parent through fork
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if tagger is not None:
+        _WORKER_TAGGER = tagger
         return
     import warnings
 
@@ -74,22 +82,47 @@ def _worker_batch(batch: list[Record], threshold, evidence) -> list[dict]:
     return score_batch(_WORKER_TAGGER, batch, threshold, evidence)
 
 
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Cancel what is queued and end the worker processes now (a stopped run does not wait for them)."""
+    pool.shutdown(wait=False, cancel_futures=True)
+    terminate = getattr(pool, "terminate_workers", None)  # Python >= 3.14
+    if terminate is not None:
+        terminate()
+        return
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    for process in processes:
+        process.join(timeout=5)
+
+
 def score_records(records: Iterable[Record], tagger, *, model_dir=None, jobs: int = 1,
                   batch_size: int = DEFAULT_BATCH_SIZE, threshold: float | None = None,
                   evidence: bool = False) -> Iterator[dict]:
-    """Rows for all records, in order; ``jobs > 1`` scores in that many processes."""
+    """Rows for all records, in order; ``jobs > 1`` scores in that many processes (0: one per core).
+
+    Every process scores with ``tagger`` (``model_dir`` is used only when ``tagger`` is None), under
+    the fork and the spawn start method alike. When the caller stops consuming (an exception, Ctrl-C,
+    SIGTERM, ``close()``), the worker processes are ended at once.
+    """
     jobs = jobs or os.cpu_count() or 1
     if jobs == 1:
+        if tagger is None:
+            from .model.tagger import Tagger
+
+            tagger = Tagger.load(model_dir)
         for batch in batches(records, batch_size):
             yield from score_batch(tagger, batch, threshold, evidence)
         return
-    global _WORKER_TAGGER
     methods = multiprocessing.get_all_start_methods()
-    if "fork" in methods:  # workers inherit the loaded model instead of loading it again
-        _WORKER_TAGGER, context = tagger, multiprocessing.get_context("fork")
-    else:  # pragma: no cover - platforms without fork load the model in each worker
-        context = multiprocessing.get_context()
-    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=(model_dir,)) as pool:
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=(tagger, model_dir))
+    try:
         submit = lambda batch: pool.submit(_worker_batch, batch, threshold, evidence)  # noqa: E731
         for rows in ordered_results(submit, batches(records, batch_size), window=jobs * 3):
             yield from rows
+    except BaseException:  # GeneratorExit included: the consumer stopped
+        _stop_workers(pool)
+        raise
+    pool.shutdown(wait=True)

@@ -21,24 +21,34 @@ class UsageError(Exception):
 
 
 SCORE_HELP = """\
-Score articles: one JSON line per article, {"id", "labels", "scores"},
+Score articles: one JSON line per article, {"id", "labels", "scores", "encoding"},
 or {"id", "error"} for a record that could not be read.
 
-INPUT is a .txt file (UTF-8, GB18030 or Big5; the encoding used is reported),
-a directory (every .txt file below it; ids are paths relative to it), a .jsonl
-or .csv file of records (fields named by --id-field/--text-field), or - for
-JSONL (or CSV with --stdin-format csv) on stdin. Output is JSON lines or CSV,
-by OUT's extension or --format. Records are scored in --jobs processes, in
-input order; a killed run leaves OUT.part, which --resume continues.
+INPUT is a text file (.txt in any letter case: UTF-8/16/32 with a BOM, UTF-8,
+GB18030/GBK or Big5/cp950/Big5-HKSCS; the encoding used is reported), an HTML page
+(.html/.htm: its main text is extracted with trafilatura and the row says so with
+"source"; evidence offsets then refer to that text), a records file (.jsonl,
+.ndjson, a .json array, .csv or .tsv; fields named by --id-field/--text-field),
+a directory (all of these below it; ids are paths relative to the directories'
+common root, records' ids prefixed with their file's path and #; other files are
+counted as skipped), or - for JSONL (or CSV with --stdin-format csv) on stdin.
+
+Output is JSON lines, CSV (UTF-8 with BOM, for Excel) or an .xlsx spreadsheet, by
+OUT's extension or --format; stdout is always UTF-8. Records are scored in --jobs
+processes, in input order; a run stopped by Ctrl-C, SIGTERM or a crash leaves
+OUT.part, which --resume continues. A device, FIFO or symlink OUT is written into,
+never replaced; a missing directory for OUT is created.
 
 examples:
   dangjian score seeds/
   dangjian score articles.jsonl -o scores.jsonl --jobs 4
   dangjian score pages.csv --text-field body --id-field url -o scores.csv
+  dangjian score downloads/ -o results/scores.xlsx
   dangjian score big_scrape/ -o scores.jsonl --resume
   echo '{"id": "a1", "text": "园区成立党建联盟"}' | dangjian score -
 
-exit status: 0 all scored, 3 some records had errors, 2 usage error, 1 other failure."""
+exit status: 0 all scored, 3 some records had errors, 2 usage error (bad option,
+missing input, missing column), 1 other failure (also: nothing to score)."""
 
 TRAIN_HELP = """\
 Train a model on labelled JSONL ({"id", "text", "labels", "split"}) and write
@@ -68,14 +78,17 @@ examples:
 
 EXPLAIN_HELP = """\
 Explain the labels of one article: each predicted label with its score and the
-sentences that raise it, as they stand in the file: [start:end] offsets, the
+sentences that raise it, as they stand in the input: [start:end] offsets, the
 sentence's contribution to the label's logit (+2.93), and the deciding terms
 highlighted (colour on a terminal, [brackets] otherwise). Only sentences that
-raise a label's score are shown.
+raise a label's score are shown. The input is read as `dangjian score` reads it
+(any encoding it takes; an HTML page's main text). For a directory or a records
+file holding several articles, choose one with --id.
 
 examples:
   dangjian explain seeds/000_0760089758dcbcdf.txt
-  cat article.txt | dangjian explain - -k 5"""
+  cat article.txt | dangjian explain - -k 5
+  dangjian explain pages.csv --id a17 --text-field body"""
 
 
 REPORT_HELP = """\
@@ -107,13 +120,21 @@ def _warning_line(message, category, filename, lineno, file=None, line=None):
 
 @contextmanager
 def _output(path: str | None):  # for single documents (evaluate --json); score uses outputs.Writer
-    """Yield a text stream; a file is written to a temporary name and renamed when complete."""
+    """Yield a text stream; a regular file is written to a temporary name and renamed when complete,
+    anything else (a device, FIFO, symlink) is written into."""
+    from .outputs import _is_replaceable
+
     if path in (None, "-"):
         yield sys.stdout
         sys.stdout.flush()
         return
     target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent or ".")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if not _is_replaceable(target):
+        with target.open("w", encoding="utf-8") as handle:
+            yield handle
+        return
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             yield handle
@@ -126,20 +147,46 @@ def _output(path: str | None):  # for single documents (evaluate --json); score 
         raise
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, handled as Ctrl-C is: workers stopped, OUT.part kept for --resume."""
+
+
+def _on_sigterm(signum, frame):
+    raise Terminated()
+
+
 def cmd_score(args) -> int:
+    import itertools
+    from collections import Counter
+
     from .batch import score_records
-    from .inputs import iter_records
+    from .inputs import InputStats, check_inputs, iter_records
     from .outputs import open_writer, output_format
     from .model.tagger import Tagger
 
+    if args.engine == "dask":
+        import importlib.util
+
+        if not args.scheduler:
+            raise UsageError("--engine dask needs --scheduler ADDRESS")
+        if importlib.util.find_spec("distributed") is None:
+            raise UsageError("--engine dask needs the dask extra: pip install 'dangjian[dask]'")
+    fmt = output_format(args.output, args.format)
     if args.resume and args.output in (None, "-"):
         raise UsageError("--resume needs -o OUT: it continues the output file of a killed run")
+    if fmt == "xlsx" and args.output in (None, "-"):
+        raise UsageError("an .xlsx spreadsheet needs a file: -o scores.xlsx")
+    check_inputs(args.inputs, id_field=args.id_field, text_field=args.text_field, max_bytes=args.max_bytes)
     tagger = Tagger.load(args.model)
+    stats = InputStats()
+    exclude = [args.output, f"{args.output}.part"] if args.output not in (None, "-") else []
     records = iter_records(args.inputs, id_field=args.id_field, text_field=args.text_field,
-                           stdin_format=args.stdin_format, max_bytes=args.max_bytes)
-    writer = open_writer(args.output, output_format(args.output, args.format), resume=args.resume)
+                           stdin_format=args.stdin_format, max_bytes=args.max_bytes, stats=stats, exclude=exclude)
+    first = next(records, None)  # a missing column on stdin is found before any output is opened
+    records = itertools.chain([first] if first is not None else [], records)
+    writer = open_writer(args.output, fmt, resume=args.resume)
     if writer.skip:
-        records = (r for r in records if r.id not in writer.skip)
+        records = _not_done(records, Counter(writer.skip))
     options = dict(threshold=args.threshold, evidence=args.evidence, batch_size=args.batch_size)
     if args.engine == "dask":
         from .dask_engine import score_dask
@@ -147,24 +194,57 @@ def cmd_score(args) -> int:
         rows = score_dask(records, args.scheduler, tagger, **options)
     else:
         rows = score_records(records, tagger, model_dir=args.model, jobs=args.jobs, **options)
-    started, scored, errors = time.perf_counter(), 0, 0
+    started, scored, errors, encodings = time.perf_counter(), 0, 0, Counter()
     progress = _progress()
     try:
         for row in rows:
             writer.write(row)
             errors += "error" in row
             scored += "error" not in row
+            encodings[row.get("encoding", "-")] += "encoding" in row
             progress.update()
     except BaseException:
+        rows.close()  # stops the worker processes now
         writer.close(complete=False)
+        if isinstance(sys.exc_info()[1], KeyboardInterrupt) and writer.part is not None:
+            print(f"dangjian: stopped; {writer.part} keeps {writer.written} new rows: rerun with --resume "
+                  "to continue", file=sys.stderr)
         raise
     finally:
         progress.close()
+    done = sum(writer.skip.values())
+    if scored + errors == 0 and not done:
+        writer.discard()
+        skipped = f"; skipped {_listing(stats.skipped)}" if stats.skipped else ""
+        print(f"dangjian: error: nothing to score in {', '.join(args.inputs)}{skipped}", file=sys.stderr)
+        return EXIT_FAILURE
     writer.close()
     seconds = time.perf_counter() - started
-    resumed = f", {len(writer.skip)} already done" if writer.skip else ""
-    print(f"dangjian: scored {scored}, errors {errors}{resumed}, {seconds:.1f} s", file=sys.stderr)
+    parts = [f"scored {scored}, errors {errors}"]
+    if done:
+        parts.append(f"{done} already done")
+    if stats.skipped:
+        parts.append(f"skipped {_listing(stats.skipped)}")
+    if encodings:
+        parts.append("encodings: " + ", ".join(f"{enc} {n}" for enc, n in encodings.most_common() if n))
+    print(f"dangjian: {'; '.join(parts)}; {seconds:.1f} s", file=sys.stderr)
     return EXIT_RECORD_ERRORS if errors else EXIT_OK
+
+
+def _not_done(records, skip):
+    """Records a resumed run still has to score: each id is skipped as often as it was written."""
+    for record in records:
+        if skip[record.id] > 0:
+            skip[record.id] -= 1
+            continue
+        yield record
+
+
+def _listing(files: list[str], shown: int = 3) -> str:
+    """``2 files that are not articles (a.pdf, b.doc)``."""
+    names = ", ".join(files[:shown]) + (", …" if len(files) > shown else "")
+    what = "file that is not an article" if len(files) == 1 else "files that are not articles"
+    return f"{len(files)} {what} ({names})"
 
 
 def _progress():
@@ -221,28 +301,58 @@ def highlight(sentence: str, terms, colour: bool) -> str:
     return "".join(out)
 
 
-def cmd_explain(args) -> int:
-    from .inputs import Record, iter_records
-    from .model.tagger import Tagger
+def _explain_record(args):
+    """The one record ``explain`` is about, or a UsageError that says how to choose."""
+    from .features.decoding import DecodeError, decode_text
+    from .inputs import Record, check_inputs, iter_records
 
     if args.input == "-":
-        record = Record("<stdin>", sys.stdin.read())
-    else:
-        record = next(iter_records([args.input]))
+        try:
+            text, encoding = decode_text(sys.stdin.buffer.read())
+        except DecodeError as exc:
+            raise ValueError(f"<stdin>: text fails to decode: {exc}") from None
+        return Record("<stdin>", text if text.strip() else None, None if text.strip() else "empty text", encoding)
+    check_inputs([args.input], id_field=args.id_field, text_field=args.text_field)
+    chosen, ids = None, []
+    for record in iter_records([args.input], id_field=args.id_field, text_field=args.text_field):
+        ids.append(record.id)
+        if args.id is None or record.id == args.id:
+            chosen = chosen or record
+    if args.id is not None and chosen is None:
+        raise UsageError(f"{args.input} has no article with id {args.id!r} ({_some(ids)})")
+    if not ids:
+        raise UsageError(f"{args.input} holds no article to explain (it takes .txt, .html and record files)")
+    if args.id is None and len(ids) > 1:
+        raise UsageError(f"{args.input} holds {len(ids)} articles; choose one with --id ID ({_some(ids)})")
+    return chosen
+
+
+def _some(ids: list[str], shown: int = 3) -> str:
+    return "ids: " + ", ".join(ids[:shown]) + (", …" if len(ids) > shown else "") if ids else "no ids"
+
+
+def cmd_explain(args) -> int:
+    from .model.tagger import Tagger
+
+    record = _explain_record(args)
     if record.error:
         raise ValueError(f"{record.id}: {record.error}")
     tagger = Tagger.load(args.model)
     result = tagger.tag(record.text, evidence=True, k=args.k)
     colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     scores = "  ".join(f"{lab} {result.scores[lab]:.2f}" for lab in result.scores)
-    print(f"{record.id}\nscores: {scores}")
+    about = [f"encoding {record.encoding}"] if record.encoding else []
+    if record.source:
+        about.append("offsets are into the main text extracted from the page by trafilatura")
+    print(f"{record.id}" + (f"  ({'; '.join(about)})" if about else "") + f"\nscores: {scores}")
     if not result.labels:
         print("no label predicted")
     for label in result.labels:
         ev = result.evidence[label]
         print(f"\n{label}  score {result.scores[label]:.2f} (threshold {tagger.thresholds[label]:.2f})")
-        for s in ev.sentences:
-            print(f"  [{s.start}:{s.end}] {s.weight:+.2f}  {highlight(s.text, s.terms, colour)}")
+        for s in ev.sentences:  # a sentence across a hard wrap is shown on one line
+            shown = highlight(s.text, s.terms, colour).replace("\r\n", " ").replace("\n", " ")
+            print(f"  [{s.start}:{s.end}] {s.weight:+.2f}  {shown}")
         print("  terms: " + ", ".join(f"{name} {w:+.3f}" for name, w in ev.features))
     return EXIT_OK
 
@@ -308,47 +418,82 @@ def cmd_codebook(args) -> int:
     return EXIT_OK
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a usage error as one line: ``dangjian: error: ...`` and exit status 2."""
+
+    def error(self, message):
+        self.exit(EXIT_USAGE, f"dangjian: error: {message} (see `{self.prog} --help`)\n")
+
+
+def _number(kind, low=None, high=None, low_open=False, what=""):
+    """An argparse type: a ``kind`` number within bounds, else a one-line usage error."""
+
+    def parse(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not {'an integer' if kind is int else 'a number'}") from None
+        if value != value or (low is not None and (value <= low if low_open else value < low)) \
+                or (high is not None and value > high):
+            raise argparse.ArgumentTypeError(f"{text} is out of range: {what}")
+        return value
+
+    return parse
+
+
+_POSITIVE = _number(int, 1, what="it must be 1 or more")
+_PROBABILITY = _number(float, 0.0, 1.0, what="a threshold is a probability, from 0 to 1")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="dangjian",
         description="Tag Chinese articles with party-building practice patterns: 联盟, 孵化站, 示范岗, 轮值主席.",
         epilog="Run `dangjian COMMAND --help` for a command's options and examples.",
     )
     from . import __version__
+    from .outputs import FORMATS
 
     parser.add_argument("--version", action="version", version=f"dangjian {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     raw = argparse.RawDescriptionHelpFormatter
 
     score = sub.add_parser("score", help="score articles, one JSON line each", description=SCORE_HELP, formatter_class=raw)
-    score.add_argument("inputs", nargs="+", metavar="INPUT", help=".txt file, directory, .jsonl file, or - for stdin")
-    score.add_argument("-o", "--output", metavar="OUT", help="write JSON lines here instead of stdout")
+    score.add_argument("inputs", nargs="+", metavar="INPUT",
+                       help="text file, HTML page, records file (.jsonl/.ndjson/.json/.csv/.tsv), directory, or - for stdin")
+    score.add_argument("-o", "--output", metavar="OUT", help="write here instead of stdout (.jsonl, .csv or .xlsx)")
     score.add_argument("--model", metavar="DIR", help="model directory (default: the shipped model)")
-    score.add_argument("--threshold", type=float, metavar="P", help="one threshold for all labels instead of the card's")
+    score.add_argument("--threshold", type=_PROBABILITY, metavar="P", help="one threshold (0 to 1) for all labels instead of the card's")
     score.add_argument("--evidence", action="store_true", help="add each label's evidence sentences and terms")
-    score.add_argument("--format", choices=["jsonl", "csv"], help="output format (default: by OUT's extension, else jsonl)")
-    score.add_argument("--jobs", type=int, default=0, metavar="N", help="processes to score in (default: all cores)")
-    score.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE, metavar="N", help="articles per work unit (default: %(default)s)")
+    score.add_argument("--format", choices=FORMATS, help="output format (default: by OUT's extension, else jsonl)")
+    score.add_argument("--jobs", type=_number(int, 0, what="0 (all cores) or more"), default=0, metavar="N",
+                       help="processes to score in (default: 0, all cores)")
+    score.add_argument("--batch-size", type=_POSITIVE, default=DEFAULT_BATCH_SIZE, metavar="N", help="articles per work unit (default: %(default)s)")
     score.add_argument("--resume", action="store_true", help="continue a killed run's OUT without re-scoring its ids")
-    score.add_argument("--id-field", default="id", metavar="NAME", help="id field/column of JSONL and CSV input (default: %(default)s)")
-    score.add_argument("--text-field", default="text", metavar="NAME", help="text field/column of JSONL and CSV input (default: %(default)s)")
+    score.add_argument("--id-field", metavar="NAME", help="id field/column of records files (default: id, if present)")
+    score.add_argument("--text-field", default="text", metavar="NAME", help="text field/column of records files (default: %(default)s)")
     score.add_argument("--stdin-format", choices=["jsonl", "csv"], default="jsonl", help="format of - on stdin (default: %(default)s)")
-    score.add_argument("--max-bytes", type=int, default=10 * 1024 * 1024, metavar="N", help="larger articles are errors (default: %(default)s)")
+    score.add_argument("--max-bytes", type=_POSITIVE, default=10 * 1024 * 1024, metavar="N", help="larger articles are errors (default: %(default)s)")
     score.add_argument("--engine", choices=["local", "dask"], default="local", help="local processes or a Dask cluster (default: %(default)s)")
     score.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (with --engine dask)")
     score.set_defaults(func=cmd_score)
 
     ex = sub.add_parser("explain", help="show the sentences and terms behind each label", description=EXPLAIN_HELP, formatter_class=raw)
-    ex.add_argument("input", metavar="FILE", help="a .txt file, or - for text on stdin")
-    ex.add_argument("-k", type=int, default=3, help="evidence sentences per label (default: %(default)s)")
+    ex.add_argument("input", metavar="INPUT", help="a text file, HTML page, records file or directory, or - for text on stdin")
+    ex.add_argument("--id", metavar="ID", help="the article to explain, when INPUT holds several")
+    ex.add_argument("--id-field", metavar="NAME", help="id field/column of a records file (default: id, if present)")
+    ex.add_argument("--text-field", default="text", metavar="NAME", help="text field/column of a records file (default: %(default)s)")
+    ex.add_argument("-k", type=_POSITIVE, default=3, help="evidence sentences per label (default: %(default)s)")
     ex.add_argument("--model", metavar="DIR", help="model directory (default: the shipped model)")
     ex.set_defaults(func=cmd_explain)
 
     tr = sub.add_parser("train", help="train a model and write it with its card", description=TRAIN_HELP, formatter_class=raw)
     tr.add_argument("--data", nargs="+", metavar="FILE", help="labelled JSONL files (default: the data shipped with the package)")
     tr.add_argument("-o", "--output", default="dangjian-model", metavar="MODEL_DIR", help="output directory (default: %(default)s)")
-    tr.add_argument("--C", type=float, default=10.0, help="inverse regularization strength (default: %(default)s)")
-    tr.add_argument("--folds", type=int, default=5, help="cross-validation folds for thresholds (default: %(default)s)")
+    tr.add_argument("--C", type=_number(float, 0.0, low_open=True, what="C must be above 0"), default=10.0,
+                    help="inverse regularization strength (default: %(default)s)")
+    tr.add_argument("--folds", type=_number(int, 2, what="cross-validation needs 2 folds or more"), default=5,
+                    help="cross-validation folds for thresholds (default: %(default)s)")
     tr.add_argument("--seed", type=int, default=0, help="random seed (default: %(default)s)")
     tr.add_argument("--tokenizer", choices=["jieba", "rjieba"], default="rjieba",
                     help="tokenizer backend, recorded in the card and used when scoring (default: %(default)s)")
@@ -385,27 +530,57 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _utf8_streams() -> None:
+    """stdout is UTF-8 whatever the console's encoding (PYTHONIOENCODING=gbk, a Windows code page);
+    stderr keeps its encoding but never fails on a character it lacks."""
+    for stream, options in ((sys.stdout, dict(encoding="utf-8")), (sys.stderr, dict(errors="backslashreplace"))):
+        try:
+            stream.reconfigure(**options)
+        except (AttributeError, ValueError):  # pragma: no cover - a replaced stream (tests, IDEs)
+            pass
+
+
+def _quiet_broken_pipe() -> None:
+    """The reader of stdout went away (``| head``): send what is left to /dev/null, say nothing."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # pragma: no cover
+        pass
+
+
 def main(argv: list[str] | None = None) -> int:
+    import signal
+
+    from .inputs import InputError
+    from .outputs import OutputError
+
     warnings.showwarning = _warning_line
+    _utf8_streams()
     args = build_parser().parse_args(argv)
     from .model.data import DataError
     from .model.store import ModelError
 
+    previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
-        if getattr(args, "engine", None) == "dask" and not args.scheduler:
-            raise UsageError("--engine dask needs --scheduler ADDRESS")
         return args.func(args)
-    except UsageError as exc:
+    except BrokenPipeError:
+        _quiet_broken_pipe()
+        return EXIT_OK
+    except (UsageError, InputError, OutputError) as exc:
         print(f"dangjian: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except (ModelError, DataError, OSError, ValueError) as exc:
         print(f"dangjian: error: {exc}", file=sys.stderr)
         return EXIT_FAILURE
+    except Terminated:
+        print("dangjian: terminated", file=sys.stderr)
+        return 128 + signal.SIGTERM
     except KeyboardInterrupt:
         print("dangjian: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        return EXIT_OK
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":

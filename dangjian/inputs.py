@@ -1,193 +1,485 @@
-"""Input records for batch scoring: text files, directories, JSONL, CSV and stdin.
+"""Input records for batch scoring: text files, HTML pages, directories, JSONL, JSON, CSV and stdin.
 
-Every input item yields records in order. A record that cannot be read carries
-an ``error`` instead of a ``text``, so one bad file never stops a batch and
-every input record appears in the output.
+Every input item yields records in order. A record that cannot be read carries an ``error`` instead
+of a ``text``, so one bad file or row never stops a batch and every input record appears in the
+output. A problem with the command itself (a missing input path, a CSV without the ``--text-field``
+column) raises :class:`InputError` instead, before anything is scored when :func:`check_inputs` runs
+first.
 
-Text files are decoded as UTF-8 (with or without BOM), else as GB18030 or Big5,
-whichever reads as more plausible Chinese; the encoding used is kept.
+Bytes are decoded by one policy (:mod:`dangjian.features.decoding`): a BOM decides (UTF-8/16/32),
+else strict UTF-8 (a torn last character dropped), else GB18030 or Big5/cp950/Big5-HKSCS, whichever
+reads as more plausible Chinese; the encoding used is kept on every record. HTML pages are decoded
+by their BOM, else their declared charset, else the same policy, and their main text is extracted
+by trafilatura; such records say so (``source``), as their evidence offsets refer to that text.
 """
 from __future__ import annotations
 
 import csv
 import io
 import json
+import os
+import re
 import sys
-from dataclasses import dataclass
-from functools import lru_cache
+from collections import deque
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Iterable, Iterator
 
-__all__ = ["Record", "iter_records", "decode_text", "DEFAULT_MAX_BYTES"]
+from .features.decoding import DecodeError, Line, decode_text, iter_lines, sniff_bom
+
+__all__ = ["Record", "InputError", "InputStats", "iter_records", "check_inputs", "decode_text", "decode_html",
+           "extract_main_text", "DEFAULT_MAX_BYTES", "TEXT_SUFFIXES", "HTML_SUFFIXES", "RECORD_SUFFIXES",
+           "HTML_SOURCE"]
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
-# The most frequent characters of modern Chinese news text, simplified; their
-# traditional forms are added at run time. A correct decoding is full of them.
-_COMMON = (
-    "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面"
-    "而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性"
-    "好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第"
-    "向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管"
-    "特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处"
-    "府研队领市委书记村镇县省企单位服务会议组织建设工作"
-)
-
-
-@lru_cache(maxsize=1)
-def _common_chars() -> frozenset[str]:
-    import opencc
-
-    return frozenset(_COMMON + opencc.OpenCC("s2t").convert(_COMMON))
+TEXT_SUFFIXES = (".txt",)
+HTML_SUFFIXES = (".html", ".htm")
+RECORD_SUFFIXES = (".jsonl", ".ndjson", ".json", ".csv", ".tsv")
+HTML_SOURCE = "html main text (trafilatura)"  # a record's ``source`` when its text was extracted from HTML
 
 
 @dataclass(frozen=True)
 class Record:
+    """One article: ``text`` or ``error``; ``encoding`` of its bytes; ``source`` when the text is not
+    the input itself (:data:`HTML_SOURCE`: the main text extracted from a page)."""
+
     id: str
     text: str | None = None
     error: str | None = None
     encoding: str | None = None
+    source: str | None = None
 
 
-def _plausibility(text: str) -> float:
-    common = _common_chars()
-    sample = text[:4000]
-    return sum(ch in common for ch in sample) / max(1, len(sample))
+class InputError(ValueError):
+    """The inputs do not fit the command (missing path, missing column): a usage error."""
 
 
-def decode_text(data: bytes) -> tuple[str, str]:
-    """Decode article bytes; return ``(text, encoding)`` or raise ``UnicodeDecodeError``.
+@dataclass
+class InputStats:
+    """What the readers saw besides records: files in directories that are not articles."""
 
-    >>> decode_text("党建".encode("gb18030"))
-    ('党建', 'gb18030')
-    >>> decode_text("黨建".encode("big5"))
-    ('黨建', 'big5')
-    """
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8"), "utf-8-sig"
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError as first:
-        error = first
-    candidates = []
-    for encoding in ("gb18030", "big5"):
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        candidates.append((_plausibility(text), encoding == "gb18030", text, encoding))
-    if not candidates:
-        raise error
-    _, _, text, encoding = max(candidates)
-    return text, encoding
+    skipped: list[str] = field(default_factory=list)
 
 
-def _read_txt(path: Path, rec_id: str, max_bytes: int) -> Record:
+# ---- single files ------------------------------------------------------------------------------
+
+def _read_bytes(path: Path, rec_id: str, max_bytes: int) -> bytes | Record:
     try:
         size = path.stat().st_size
         if size > max_bytes:
             return Record(rec_id, error=f"file too large ({size} bytes > {max_bytes})")
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         return Record(rec_id, error=f"cannot read file: {exc.strerror or exc}")
-    if b"\x00" in data[:8192]:
-        return Record(rec_id, error="binary file (NUL bytes)")
+
+
+def _decoded(data: bytes, rec_id: str) -> tuple[str, str] | Record:
+    if not sniff_bom(data) and b"\x00" in data[:8192]:
+        return Record(rec_id, error="binary file (NUL bytes; UTF-16 or UTF-32 text needs its byte-order mark)")
     try:
-        text, encoding = decode_text(data)
-    except UnicodeDecodeError as exc:
-        return Record(rec_id, error=f"text fails to decode as UTF-8, GB18030 or Big5 (byte {exc.start})")
+        return decode_text(data)
+    except DecodeError as exc:
+        return Record(rec_id, error=f"text fails to decode: {exc}")
+
+
+def _read_txt(path: Path, rec_id: str, max_bytes: int) -> Record:
+    data = _read_bytes(path, rec_id, max_bytes)
+    if isinstance(data, Record):
+        return data
+    decoded = _decoded(data, rec_id)
+    if isinstance(decoded, Record):
+        return decoded
+    text, encoding = decoded
     if not text.strip():
         return Record(rec_id, error="empty text", encoding=encoding)
     return Record(rec_id, text, encoding=encoding)
 
 
-def _from_fields(obj: dict, fallback_id: str, id_field: str, text_field: str, max_bytes: int) -> Record:
-    rec_id = obj.get(id_field)
-    rec_id = fallback_id if rec_id in (None, "") else str(rec_id)
-    text = obj.get(text_field)
+# The charset a page declares in its first 1,024 bytes (the HTML standard's prescan, simplified).
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+# Declared labels → the decoder the HTML standard uses for them (GBK and GB2312 labels: gb18030).
+_HTML_CODECS = {"gb2312": "gb18030", "gbk": "gb18030", "gb18030": "gb18030", "x-gbk": "gb18030",
+                "big5": "big5hkscs", "big5-hkscs": "big5hkscs", "cn-big5": "big5hkscs", "x-x-big5": "big5hkscs"}
+
+
+def decode_html(data: bytes) -> tuple[str, str]:
+    """Decode a page: BOM, else the charset it declares (when that decodes), else :func:`decode_text`."""
+    if not sniff_bom(data):
+        match = _META_CHARSET.search(data[:1024])
+        if match:
+            label = match.group(1).decode("ascii").lower()
+            codec = _HTML_CODECS.get(label, label)
+            try:
+                text = data.decode(codec)
+                return text, codecs_name(codec)
+            except (LookupError, UnicodeDecodeError):
+                pass
+    return decode_text(data)
+
+
+def codecs_name(codec: str) -> str:
+    """The codec's canonical Python name (``utf8`` → ``utf-8``)."""
+    import codecs
+
+    name = codecs.lookup(codec).name
+    return {"gb18030": "gb18030", "big5hkscs": "big5hkscs"}.get(name, name)
+
+
+def extract_main_text(html: str) -> str | None:
+    """The main text of a page (navigation, footers and scripts left out) by trafilatura, or None."""
+    import logging
+
+    import trafilatura
+
+    logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
+    return trafilatura.extract(html, include_comments=False, include_tables=True, favor_recall=True,
+                               deduplicate=False, with_metadata=False)
+
+
+def _read_html(path: Path, rec_id: str, max_bytes: int) -> Record:
+    data = _read_bytes(path, rec_id, max_bytes)
+    if isinstance(data, Record):
+        return data
+    if not sniff_bom(data) and b"\x00" in data[:8192]:
+        return Record(rec_id, error="binary file (NUL bytes)")
+    try:
+        html, encoding = decode_html(data)
+    except DecodeError as exc:
+        return Record(rec_id, error=f"page fails to decode: {exc}")
+    try:
+        text = extract_main_text(html)
+    except Exception as exc:  # noqa: BLE001 - a page the extractor chokes on is that record's error
+        return Record(rec_id, error=f"cannot extract the page's text: {exc}", encoding=encoding)
+    if not text or not text.strip():
+        return Record(rec_id, error="no main text found in the page", encoding=encoding, source=HTML_SOURCE)
+    return Record(rec_id, text, encoding=encoding, source=HTML_SOURCE)
+
+
+# ---- records from JSON, JSONL and CSV ------------------------------------------------------------
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+@dataclass(frozen=True)
+class _Fields:
+    id_field: str | None  # None: "id" if present, else a fallback id
+    text_field: str
+    max_bytes: int
+    prefix: str = ""  # records of a file found in a directory: "relative/path#"
+
+    @property
+    def id_name(self) -> str:
+        return self.id_field or "id"
+
+
+def _record(obj: dict, fallback_id: str, f: _Fields, encoding: str | None) -> Record:
+    rec_id = obj.get(f.id_name)
+    rec_id = fallback_id if rec_id in (None, "") else f.prefix + str(rec_id)
+    rec_id = _SURROGATE.sub("\ufffd", rec_id)
+    text = obj.get(f.text_field)
     if not isinstance(text, str):
-        return Record(rec_id, error=f"missing or non-string {text_field!r}")
+        return Record(rec_id, error=f"missing or non-string {f.text_field!r}", encoding=encoding)
     if not text.strip():
-        return Record(rec_id, error="empty text")
-    if len(text.encode("utf-8")) > max_bytes:
-        return Record(rec_id, error=f"text too large (> {max_bytes} bytes)")
-    return Record(rec_id, text)
+        return Record(rec_id, error="empty text", encoding=encoding)
+    if _SURROGATE.search(text):
+        return Record(rec_id, error="text holds unpaired surrogate escapes (\\ud800-\\udfff): not Unicode text",
+                      encoding=encoding)
+    if len(text.encode("utf-8")) > f.max_bytes:
+        return Record(rec_id, error=f"text too large (> {f.max_bytes} bytes)", encoding=encoding)
+    return Record(rec_id, text, encoding=encoding)
 
 
-def _read_jsonl(handle: IO[bytes], source: str, id_field: str, text_field: str, max_bytes: int) -> Iterator[Record]:
-    for lineno, raw in enumerate(handle, 1):
-        if not raw.strip():
+def _check_first_object(obj: dict, source: str, f: _Fields) -> None:
+    """The first record of a file names the fields the rest will have: a wrong field is a usage error."""
+    missing = [(opt, name) for opt, name in (("--text-field", f.text_field), ("--id-field", f.id_field))
+               if name is not None and name not in obj]
+    if missing:
+        opt, name = missing[0]
+        raise InputError(f"{source}: the first record has no field {name!r} (fields: "
+                         f"{', '.join(map(str, obj)) or 'none'}); name the right one with {opt}")
+
+
+def _read_jsonl(handle: IO[bytes], source: str, f: _Fields) -> Iterator[Record]:
+    first = True
+    for line in iter_lines(handle, max_line_bytes=f.max_bytes + 65536):
+        fallback_id = f"{source}:{line.number}"
+        if line.error:
+            yield Record(fallback_id, error=f"line {line.number}: {line.error}")
             continue
-        fallback_id = f"{source}:{lineno}"
+        if not line.text.strip():
+            continue
         try:
-            line = raw.decode("utf-8-sig" if lineno == 1 else "utf-8")
-            obj = json.loads(line)
-        except UnicodeDecodeError as exc:
-            yield Record(fallback_id, error=f"line is not UTF-8 ({exc.reason} at byte {exc.start})")
-            continue
+            obj = json.loads(line.text)
         except json.JSONDecodeError as exc:
-            yield Record(fallback_id, error=f"invalid JSON: {exc.msg}")
+            yield Record(fallback_id, error=f"invalid JSON: {exc.msg}", encoding=line.encoding)
             continue
         if not isinstance(obj, dict):
-            yield Record(fallback_id, error="a JSON line must be an object")
+            yield Record(fallback_id, error="a JSON line must be an object", encoding=line.encoding)
             continue
-        yield _from_fields(obj, fallback_id, id_field, text_field, max_bytes)
+        if first:
+            _check_first_object(obj, source, f)
+            first = False
+        yield _record(obj, fallback_id, f, line.encoding)
 
 
-def _read_csv(handle: IO[bytes], source: str, id_field: str, text_field: str, max_bytes: int) -> Iterator[Record]:
-    stream = io.TextIOWrapper(handle, encoding="utf-8-sig", errors="replace", newline="")
-    reader = csv.reader(stream)
+def _read_json(handle: IO[bytes], source: str, f: _Fields) -> Iterator[Record]:
+    data = handle.read()
     try:
-        header = next(reader)
-    except (StopIteration, csv.Error) as exc:
-        yield Record(source, error=f"CSV has no header row ({exc or 'empty file'})")
+        text, encoding = decode_text(data)
+        value = json.loads(text)
+    except DecodeError as exc:
+        yield Record(source, error=f"file fails to decode: {exc}")
         return
-    if text_field not in header:
-        yield Record(source, error=f"CSV header has no column {text_field!r}: {', '.join(header)}")
+    except json.JSONDecodeError as exc:
+        yield Record(source, error=f"invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})")
         return
+    items = value if isinstance(value, list) else [value]
+    first = True
+    for index, obj in enumerate(items):
+        fallback_id = f"{source}[{index}]"
+        if not isinstance(obj, dict):
+            yield Record(fallback_id, error="a JSON record must be an object", encoding=encoding)
+            continue
+        if first:
+            _check_first_object(obj, source, f)
+            first = False
+        yield _record(obj, fallback_id, f, encoding)
+
+
+def _scan_csv_line(line: str, in_quotes: bool, at_field_start: bool, delimiter: str) -> tuple[bool, bool]:
+    """Quote state after one physical line, as the csv module reads it (default dialect)."""
+    i, n = 0, len(line)
+    while i < n:
+        if in_quotes:
+            j = line.find('"', i)
+            if j < 0:
+                return True, False
+            if j + 1 < n and line[j + 1] == '"':  # an escaped quote
+                i = j + 2
+                continue
+            in_quotes, at_field_start, i = False, False, j + 1
+        elif at_field_start and line[i] == '"':
+            in_quotes, i = True, i + 1
+        else:
+            j = line.find(delimiter, i)
+            if j < 0:
+                return False, False
+            at_field_start, i = True, j + 1
+    return in_quotes, at_field_start
+
+
+def _csv_records(lines: Iterator[Line], delimiter: str, limit: int) -> Iterator[tuple[int, list[str], str | None, str | None]]:
+    """``(first line number, physical lines, encoding, error)`` per CSV record.
+
+    The quote state is followed line by line, so a record ends where the csv module would end it;
+    a record longer than ``limit`` characters, or holding a line that does not decode, is one error
+    row however long it is. A quote that never closes is one error row for the line it opened on,
+    and the lines after that line are read again as records.
+    """
+    pending: deque[Line] = deque()
+    record: list[Line] = []
+    in_quotes, size, error = False, 0, None
+    source = iter(lines)
     while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            yield Record(f"{source}:{reader.line_num}", error=f"invalid CSV row: {exc}")
+        line = pending.popleft() if pending else next(source, None)
+        if line is None:
+            break
+        if not in_quotes:
+            record, size, error = [], 0, None
+        if line.error:  # the quote state after a line that does not decode is unknown: the record ends here
+            first = record[0] if record else line
+            yield first.number, [], first.encoding, error or f"line {line.number}: {line.error}"
+            in_quotes = False
             continue
-        if not row:
+        in_quotes, _ = _scan_csv_line(line.text, in_quotes, True, delimiter)
+        size += len(line.text)
+        if size > limit and error is None:
+            error = f"CSV record longer than {limit} characters"
+        if error is None or not record:  # an overlong record keeps its first line only, for its number
+            record.append(line)
+        if not in_quotes:
+            yield record[0].number, [] if error else [x.text for x in record], record[0].encoding, error
+    if in_quotes:
+        first = record[0]
+        yield first.number, [], first.encoding, error or f"a quoted field opened in the record at line {first.number} never closes"
+        if error is None and len(record) > 1:  # read what the open quote swallowed again
+            yield from _csv_records(iter(record[1:]), delimiter, limit)
+
+
+def _read_csv(handle: IO[bytes], source: str, f: _Fields, delimiter: str = ",") -> Iterator[Record]:
+    limit = 2 * f.max_bytes + 65536
+    csv.field_size_limit(max(csv.field_size_limit(), limit))
+    header: list[str] | None = None
+    for start, physical, encoding, error in _csv_records(iter_lines(handle, max_line_bytes=limit), delimiter, limit):
+        fallback_id = f"{source}:{start}"
+        if header is None:
+            header, problem = (None, error) if error else _parse_row(physical, delimiter)
+            if not header or header == [""]:
+                raise InputError(f"{source}: no CSV header row ({problem or 'it is blank'})")
+            _check_header(header, source, f)
             continue
-        fallback_id = f"{source}:{reader.line_num}"
+        if error:
+            yield Record(fallback_id, error=error, encoding=encoding)
+            continue
+        row, problem = _parse_row(physical, delimiter)
+        if problem:
+            yield Record(fallback_id, error=f"invalid CSV row: {problem}", encoding=encoding)
+            continue
+        if not row or row == [""]:
+            continue
         if len(row) != len(header):
-            yield Record(fallback_id, error=f"CSV row has {len(row)} fields, header has {len(header)}")
+            yield Record(fallback_id, error=f"CSV row has {len(row)} fields, header has {len(header)}", encoding=encoding)
             continue
-        yield _from_fields(dict(zip(header, row)), fallback_id, id_field, text_field, max_bytes)
+        yield _record(dict(zip(header, row)), fallback_id, f, encoding)
+    if header is None:
+        raise InputError(f"{source}: no CSV header row (empty file)")
+
+
+def _parse_row(physical: list[str], delimiter: str) -> tuple[list[str] | None, str | None]:
+    try:
+        rows = list(csv.reader(physical, delimiter=delimiter))
+    except csv.Error as exc:
+        return None, str(exc)
+    if len(rows) > 1:
+        return None, "a line break inside an unquoted field"
+    return (rows[0] if rows else []), None
+
+
+def _check_header(header: list[str], source: str, f: _Fields) -> None:
+    for opt, name in (("--text-field", f.text_field), ("--id-field", f.id_field)):
+        if name is not None and name not in header:
+            raise InputError(f"{source}: the CSV header has no column {name!r} (columns: "
+                             f"{', '.join(header) or 'none'}); name the right one with {opt}")
+
+
+def _record_reader(suffix: str):
+    if suffix in (".jsonl", ".ndjson"):
+        return _read_jsonl
+    if suffix == ".json":
+        return _read_json
+    if suffix == ".tsv":
+        return lambda handle, source, f: _read_csv(handle, source, f, "\t")
+    return _read_csv
+
+
+# ---- directories and the whole input list --------------------------------------------------------
+
+def _kind(path: Path) -> str | None:
+    suffix = path.suffix.lower()
+    if suffix in TEXT_SUFFIXES:
+        return "text"
+    if suffix in HTML_SUFFIXES:
+        return "html"
+    if suffix in RECORD_SUFFIXES:
+        return "records"
+    return None
 
 
 def _list_directory(folder: Path) -> list[Path]:
-    """Every ``*.txt`` below ``folder``; broken links too, so that they are reported."""
-    return sorted(p for p in folder.rglob("*.txt") if not p.is_dir())
+    """Every file below ``folder`` (broken links too, so that they are reported), hidden ones left out."""
+    out = []
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        out += [Path(root) / name for name in files if not name.startswith(".")]
+    return sorted(out)
 
 
-def iter_records(inputs: Iterable[str], *, stdin: IO[bytes] | None = None, id_field: str = "id",
-                 text_field: str = "text", stdin_format: str = "jsonl",
-                 max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Record]:
-    """Records of every input in order: a ``.txt`` path, a directory, ``.jsonl``, ``.csv`` or ``-``."""
-    fields = (id_field, text_field, max_bytes)
+def _common_root(inputs: list[str]) -> str | None:
+    """The deepest folder holding every input directory (the directory itself when there is one)."""
+    folders = [os.path.abspath(i) for i in inputs if i != "-" and Path(i).is_dir()]
+    return os.path.commonpath(folders) if folders else None
+
+
+def check_inputs(inputs: Iterable[str], *, id_field: str | None = None, text_field: str = "text",
+                 max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+    """Raise :class:`InputError` for what would stop a run: a missing input path, a records file
+    given as an input whose header or first record lacks the named fields. (A records file found in
+    a directory with such a problem is one error row instead.)"""
+    fields = _Fields(id_field, text_field, max_bytes)
+    for item in inputs:
+        if item == "-":
+            continue
+        path = Path(item)
+        if not path.exists() and not path.is_symlink():
+            raise InputError(f"no such file or directory: {item}")
+        if _kind(path) == "records" and path.is_file():
+            _check_record_file(path, fields)
+
+
+def _check_record_file(path: Path, fields: _Fields) -> None:
+    try:
+        handle = path.open("rb")
+    except OSError:
+        return  # reported as that file's error row when it is read
+    with handle:
+        try:
+            next(_record_reader(path.suffix.lower())(handle, str(path), fields), None)
+        except InputError:
+            raise
+        except Exception:  # noqa: BLE001 - anything else is that file's records' errors, reported later
+            return
+
+
+def iter_records(inputs: Iterable[str], *, stdin: IO[bytes] | None = None, id_field: str | None = None,
+                 text_field: str = "text", stdin_format: str = "jsonl", max_bytes: int = DEFAULT_MAX_BYTES,
+                 stats: InputStats | None = None, exclude: Iterable[str | Path] = ()) -> Iterator[Record]:
+    """Records of every input in order: a text file, an HTML page, a directory, a JSONL/NDJSON, JSON
+    or CSV/TSV file, or ``-`` (JSONL, or CSV with ``stdin_format="csv"``).
+
+    Ids: a file's path as given; in directories, paths relative to the common root of all the
+    directories given (so ids are unique across them); a record's own id field, prefixed with its
+    file's relative path and ``#`` when the file was found in a directory. A file reached twice is
+    read once. Files in directories that are not articles are listed in ``stats.skipped``.
+    Raises :class:`InputError` for a missing input path or a missing column of a records file given
+    as an input; a records file found in a directory with a missing column is one error row.
+    """
+    inputs = list(inputs)
+    stats = stats if stats is not None else InputStats()
+    fields = _Fields(id_field, text_field, max_bytes)
+    root = _common_root(inputs)
+    excluded = {Path(p).resolve() for p in exclude}
+    seen: set[Path] = set()
     for item in inputs:
         if item == "-":
             reader = _read_csv if stdin_format == "csv" else _read_jsonl
-            yield from reader(stdin or sys.stdin.buffer, "<stdin>", *fields)
+            yield from reader(stdin or sys.stdin.buffer, "<stdin>", fields)
             continue
         path = Path(item)
         if path.is_dir():
             for file in _list_directory(path):
-                yield _read_txt(file, file.relative_to(path).as_posix(), max_bytes)
-        elif path.suffix.lower() in (".jsonl", ".csv"):
-            reader = _read_csv if path.suffix.lower() == ".csv" else _read_jsonl
-            try:
-                handle = path.open("rb")
-            except OSError as exc:
-                yield Record(str(path), error=f"cannot read file: {exc.strerror or exc}")
-                continue
-            with handle:
-                yield from reader(handle, str(path), *fields)
+                resolved = file.resolve()
+                if resolved in seen or resolved in excluded:
+                    continue
+                seen.add(resolved)
+                rel = os.path.relpath(os.path.abspath(file), root).replace(os.sep, "/")
+                kind = _kind(file)
+                if kind is None:
+                    stats.skipped.append(rel)
+                    continue
+                try:
+                    yield from _read_file(file, rel, kind, _Fields(id_field, text_field, max_bytes, f"{rel}#"))
+                except InputError as exc:  # a records file among articles: its problem is its own error row
+                    yield Record(rel, error=str(exc).replace(f"{rel}: ", "", 1))
+        elif not path.exists() and not path.is_symlink():
+            raise InputError(f"no such file or directory: {item}")
         else:
-            yield _read_txt(path, str(path), max_bytes)
+            resolved = path.resolve()
+            if resolved in seen:
+                continue
+            seen.add(resolved)
+            yield from _read_file(path, str(path), _kind(path) or "text", fields)
+
+
+def _read_file(path: Path, rec_id: str, kind: str, fields: _Fields) -> Iterator[Record]:
+    if kind == "text":
+        yield _read_txt(path, rec_id, fields.max_bytes)
+    elif kind == "html":
+        yield _read_html(path, rec_id, fields.max_bytes)
+    else:
+        try:
+            handle = path.open("rb")
+        except OSError as exc:
+            yield Record(rec_id, error=f"cannot read file: {exc.strerror or exc}")
+            return
+        with handle:
+            yield from _record_reader(path.suffix.lower())(handle, rec_id, fields)

@@ -26,17 +26,26 @@ class DataError(ValueError):
 
 
 def load_labelled(paths: Iterable[str | Path]) -> list[dict]:
-    """All records of the given JSONL files, checked: unique ids, text, known labels."""
+    """All records of the given JSONL files, checked: unique ids, text, known labels.
+
+    Bytes are decoded as ``dangjian score`` decodes them (:func:`dangjian.features.decoding.iter_lines`:
+    UTF-8/16/32 with a BOM, UTF-8, GB18030, Big5; a BOM at the start of any line is dropped).
+    Raises :class:`DataError` naming the file and line of the first bad record, or ``OSError``.
+    """
+    from ..features.decoding import iter_lines
+
     records, seen = [], set()
     for path in paths:
         path = Path(path)
-        with path.open(encoding="utf-8") as handle:
-            for lineno, line in enumerate(handle, 1):
-                if not line.strip():
+        with path.open("rb") as handle:
+            for line in iter_lines(handle):
+                where = f"{path}:{line.number}"
+                if line.error:
+                    raise DataError(f"{where}: {line.error}")
+                if not line.text.strip():
                     continue
-                where = f"{path}:{lineno}"
                 try:
-                    rec = json.loads(line)
+                    rec = json.loads(line.text)
                 except json.JSONDecodeError as exc:
                     raise DataError(f"{where}: invalid JSON ({exc.msg})") from None
                 if not isinstance(rec, dict) or not isinstance(rec.get("text"), str):

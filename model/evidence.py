@@ -13,15 +13,21 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..features.normalize import INJECTED_PINYIN, to_simplified
+from ..features.normalize import INJECTED_PINYIN, fold_char, to_simplified
 
 from .labels import LABELS
 
 __all__ = ["Sentence", "LabelEvidence", "split_sentences", "explain", "locate_term", "marked_spans"]
 
 # A sentence ends after 。！？； or a line break; after ASCII ! ? ; only before space or end
-# (a '?!' inside a word is broken-byte debris, not the end of a sentence).
-_SENTENCE_END = re.compile(r"[。！？；]+[”’」』）)]*|[!?;]+(?=\s|$)|\n")
+# (a '?!' inside a word is broken-byte debris, not the end of a sentence). The lookbehind makes the
+# ASCII alternative try each run of marks once, from its start: matching stays linear in the text.
+_SENTENCE_END = re.compile(r"[。！？；]+[”’」』）)]*|(?<![!?;])[!?;]+(?=\s|$)|\n")
+# Sentences are cut to at most this many characters (a page whose punctuation was stripped is one
+# line of any length), preferably after a comma-like mark or a space in their second half.
+MAX_SENTENCE_CHARS = 200
+_SOFT_BREAKS = frozenset("，,、：:；; \t\u3000")
+_WRAP_SPACE = frozenset(" \t\r\u3000")
 
 
 @dataclass(frozen=True)
@@ -50,15 +56,59 @@ class LabelEvidence:
                 "features": [[name, round(w, 4)] for name, w in self.features]}
 
 
-def split_sentences(text: str) -> list[tuple[int, int]]:
+def _is_han(ch: str) -> bool:
+    cp = ord(ch)
+    return 0x3400 <= cp <= 0x9FFF or 0xF900 <= cp <= 0xFAFF or 0x20000 <= cp <= 0x323AF
+
+
+def _hard_wrap(text: str, pos: int) -> bool:
+    """Is the line break at ``pos`` a hard wrap: Han characters on both sides (a few spaces aside)?"""
+    before, after = pos - 1, pos + 1
+    while before >= 0 and pos - before <= 8 and text[before] in _WRAP_SPACE:
+        before -= 1
+    while after < len(text) and after - pos <= 8 and text[after] in _WRAP_SPACE:
+        after += 1
+    return before >= 0 and after < len(text) and _is_han(text[before]) and _is_han(text[after])
+
+
+def _bounded(text: str, start: int, end: int, limit: int):
+    """``(start, end)`` pieces of a trimmed span, each at most ``limit`` characters, whitespace-trimmed."""
+    while end - start > limit:
+        cut = start + limit
+        for i in range(start + limit - 1, start + limit // 2 - 1, -1):  # the last soft break in the second half
+            if text[i] in _SOFT_BREAKS:
+                cut = i + 1
+                break
+        piece_end = cut
+        while piece_end > start and text[piece_end - 1].isspace():
+            piece_end -= 1
+        if piece_end > start:
+            yield start, piece_end
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
+    if start < end:
+        yield start, end
+
+
+def split_sentences(text: str, max_chars: int = MAX_SENTENCE_CHARS) -> list[tuple[int, int]]:
     """``(start, end)`` spans of the non-blank sentences of ``text``, trimmed of whitespace.
+
+    A line break between two Han characters is a hard wrap (PDF export), not a sentence end. A
+    sentence longer than ``max_chars`` is cut into pieces of at most ``max_chars`` characters. Time
+    is linear in ``len(text)``.
 
     >>> t = "第一句。 第二句！\\n第三句"
     >>> [t[s:e] for s, e in split_sentences(t)]
     ['第一句。', '第二句！', '第三句']
+    >>> t = "成立产业链党建联\\n盟。"
+    >>> [t[s:e] for s, e in split_sentences(t)]
+    ['成立产业链党建联\\n盟。']
     """
     spans, start = [], 0
     for match in _SENTENCE_END.finditer(text):
+        if match.group() == "\n" and _hard_wrap(text, match.start()):
+            continue
         spans.append((start, match.end()))
         start = match.end()
     spans.append((start, len(text)))
@@ -69,7 +119,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         while e > s and text[e - 1].isspace():
             e -= 1
         if s < e:
-            out.append((s, e))
+            out.extend(_bounded(text, s, e, max_chars))
     return out
 
 
@@ -133,10 +183,9 @@ def locate_term(sentence: str, term: str) -> tuple[int, int] | None:
         skip.update(range(m.start(), m.end()))
     chars, index = [], []
     for i, ch in enumerate(sentence):
-        if i in skip or ch.isspace():
+        ch = fold_char(ch)  # invisibles dropped, radicals and full-width ASCII folded as normalize() does
+        if i in skip or not ch or ch.isspace():
             continue
-        if 0xFF01 <= ord(ch) <= 0xFF5E:  # full-width ASCII, folded as normalize() does
-            ch = chr(ord(ch) - 0xFEE0)
         simple = to_simplified(ch).lower()
         chars.append(simple if len(simple) == 1 else ch)
         index.append(i)

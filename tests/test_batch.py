@@ -30,9 +30,8 @@ def folder(tmp_path):
 
 def test_missing_file(tmp_path, folder):
     out = run("score", folder / "good.txt", tmp_path / "nope.txt")
-    assert out.returncode == 3
-    got = rows(out.stdout)
-    assert "labels" in got[0] and "cannot read" in got[1]["error"]
+    assert out.returncode == 2 and out.stdout == ""
+    assert out.stderr.count("\n") == 1 and "no such file or directory" in out.stderr
 
 
 def test_unreadable_file_in_a_directory(folder):
@@ -97,7 +96,8 @@ def test_parallel_output_is_in_input_order_and_equal_to_serial(tmp_path, small_m
 def test_csv_output_by_extension(tmp_path, folder):
     out = run("score", folder, "-o", tmp_path / "out.csv")
     assert out.returncode == 0
-    table = list(csv.DictReader((tmp_path / "out.csv").open(encoding="utf-8")))
+    assert (tmp_path / "out.csv").read_bytes().startswith(b"\xef\xbb\xbfid,")  # UTF-8 with BOM: Excel reads it as UTF-8
+    table = list(csv.DictReader((tmp_path / "out.csv").open(encoding="utf-8-sig")))
     assert table[0]["id"] == "good.txt" and "score_联盟" in table[0]
 
 

@@ -62,14 +62,24 @@ def test_score_jsonl_file_and_stdin_with_a_bad_line(tmp_path):
         assert set(got[0]["scores"]) == {"联盟", "孵化站", "示范岗", "轮值主席"}
 
 
-def test_missing_file_is_a_record_error_and_the_batch_goes_on(tmp_path):
+def test_unreadable_file_is_a_record_error_and_the_batch_goes_on(tmp_path):
     good = tmp_path / "good.txt"
     good.write_text("园区党建联盟成立", encoding="utf-8")
-    out = run("score", tmp_path / "missing.txt", good, "-o", tmp_path / "out.jsonl")
+    (tmp_path / "dangling.txt").symlink_to(tmp_path / "gone.txt")
+    out = run("score", tmp_path / "dangling.txt", good, "-o", tmp_path / "out.jsonl")
     assert out.returncode == 3
     got = rows((tmp_path / "out.jsonl").read_text(encoding="utf-8"))
-    assert "error" in got[0] and "labels" in got[1]
+    assert "cannot read" in got[0]["error"] and "labels" in got[1]
     assert out.stdout == ""
+
+
+def test_a_missing_input_path_is_a_usage_error_with_no_output(tmp_path):
+    good = tmp_path / "good.txt"
+    good.write_text("园区党建联盟成立", encoding="utf-8")
+    out = run("score", good, tmp_path / "missing.txt", "-o", tmp_path / "out.jsonl")
+    assert out.returncode == 2
+    assert out.stderr.strip() == f"dangjian: error: no such file or directory: {tmp_path / 'missing.txt'}"
+    assert list(tmp_path.iterdir()) == [good]
 
 
 def test_train_then_score_with_the_new_model(tmp_path, small_corpus):
@@ -105,7 +115,8 @@ def test_explain_shows_traditional_sentences_as_in_the_file_with_terms_in_bracke
         contribution, sentence = rest.split("  ", 1)
         assert float(contribution) > 0  # only sentences that raise the label's score
         start, end = map(int, span.strip("[").split(":"))
-        assert sentence.replace("[", "").replace("]", "") == text[start:end].replace("[", "").replace("]", "")
+        original = text[start:end].replace("\n", " ")  # a sentence across a hard wrap is shown on one line
+        assert sentence.replace("[", "").replace("]", "") == original.replace("[", "").replace("]", "")
     assert "[輪值書記]" in out.stdout and "\033[" not in out.stdout  # brackets, not colour, off a terminal
 
 

@@ -14,6 +14,8 @@ def tagger():
 pieces = st.sampled_from([
     "黨建聯盟", "成員單位輪流擔任輪值主席", "領(lǐng)", "產(chǎn)業(yè)", "。", "！", "?!", "秉h", "\n",
     "　", "ＡＢ", " ", "設立黨員先鋒崗", "孵化站", "?", "“", "”", "；", "主題黨日",
+    # what real exports carry: invisibles, Kangxi radicals, Extension B with pinyin, hard wraps, spacing
+    "示\u00ad范岗", "\ufe0f", "\U000e0100", "党员⽰范岗", "𠮷(jí)", "联\n盟", "党 建", "，", "5(wǔ)",
 ])
 traditional_noisy = st.lists(pieces, max_size=40).map("".join)
 
@@ -40,7 +42,36 @@ def test_sentences_are_ordered_trimmed_and_disjoint(text):
 
 
 @settings(max_examples=200, deadline=None)
-@given(traditional_noisy, st.sampled_from(["党建联盟", "轮值主席", "产业", "党员先锋岗", "孵化站"]))
+@given(st.one_of(st.text(), traditional_noisy, st.text(st.sampled_from("党建联盟，。 \n!?;")), ),
+       st.integers(4, 60))
+def test_sentences_are_bounded_and_cover_every_visible_character(text, limit):
+    spans = split_sentences(text, max_chars=limit)
+    covered = set()
+    for s, e in spans:
+        assert e - s <= limit
+        covered.update(range(s, e))
+    assert all(i in covered for i, ch in enumerate(text) if not ch.isspace())
+
+
+def test_a_line_of_a_million_characters_gives_bounded_sentences():
+    from dangjian.model.evidence import MAX_SENTENCE_CHARS
+
+    text = "园区企业党组织党建联盟成员单位轮流担任轮值主席" * 40000
+    spans = split_sentences(text)
+    assert len(spans) >= len(text) // MAX_SENTENCE_CHARS
+    assert max(e - s for s, e in spans) <= MAX_SENTENCE_CHARS
+    assert "".join(text[s:e] for s, e in spans) == text
+
+
+def test_a_hard_wrap_between_characters_does_not_end_a_sentence():
+    text = "开发区十二家企业党组织联合成立产业链党建联\n盟，成员单位定期开展联建共建活动。\n下一句"
+    sentences = [text[s:e] for s, e in split_sentences(text)]
+    assert sentences == ["开发区十二家企业党组织联合成立产业链党建联\n盟，成员单位定期开展联建共建活动。", "下一句"]
+    assert locate_term(sentences[0], "党建联盟") is not None
+
+
+@settings(max_examples=200, deadline=None)
+@given(traditional_noisy, st.sampled_from(["党建联盟", "轮值主席", "产业", "党员先锋岗", "孵化站", "示范岗", "党员示范岗"]))
 def test_located_terms_are_the_term_in_original_form(text, term):
     span = locate_term(text, term)
     if span is not None:
