@@ -240,13 +240,14 @@ def _raw_rows(path: Path) -> tuple[str, list[str], Iterator[tuple[int, list]]]:
         except (csv.Error, UnicodeDecodeError) as exc:
             raise SheetError(f"{path}: cannot read the CSV header ({exc})") from None
 
-        def csv_rows():
+        def csv_rows():  # numbered as Excel shows them: one row a record, whatever newlines its cells hold
+            number = 1
             with handle:
                 try:
-                    for row in reader:
-                        yield reader.line_num, row
+                    for number, row in enumerate(reader, 2):
+                        yield number, row
                 except (csv.Error, UnicodeDecodeError) as exc:
-                    raise SheetError(f"{path}, row {reader.line_num}: unreadable CSV ({exc})") from None
+                    raise SheetError(f"{path}, row {number + 1}: unreadable CSV ({exc})") from None
 
         return str(path), header, csv_rows()
     # JSON lines: the keys of the first object are the header

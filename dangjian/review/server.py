@@ -41,9 +41,13 @@ def load_articles(store: ReviewStore, records: Iterable, tagger, order: str = "s
 def serve(store: ReviewStore, tagger, coder: str | None = None, port: int = 0,
           announce: Callable[[str], None] | None = None) -> None:
     """Serve the review page on ``HOST:port`` (0: a free port) until interrupted; ``announce`` gets the URL."""
+    import logging
+
     from werkzeug.serving import make_server
 
     from .app import create_app
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request; errors still show
 
     server = make_server(HOST, port, create_app(store, tagger, coder), threaded=True)
     url = f"http://{HOST}:{server.server_port}/"
