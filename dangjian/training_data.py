@@ -1,8 +1,9 @@
 """Training data for ``dangjian train`` and ``check-labels``: labelled JSONL and review sheets, with provenance.
 
 A source is a labelled JSONL file (``{"id", "text", "labels", "split"}``, read by
-:func:`dangjian.model.data.load_labelled`) or a review sheet (``.xlsx``/``.csv``,
-read by :func:`dangjian.sheets.read_sheet`: the coder's 0/1 label cells). Each
+:func:`dangjian.model.data.load_labelled`) or a review sheet (``.xlsx``/``.csv``, or
+``.jsonl`` with a key per label; read by :func:`dangjian.sheets.read_sheet`: the
+coder's 0/1 label cells). Each
 source is recorded for the model card as ``{"file", "kind", "sha256", "records"}``.
 """
 from __future__ import annotations
@@ -29,9 +30,9 @@ def _sha256(path: Path) -> str:
 
 
 def _read(path: Path) -> tuple[list[dict], str]:
-    if path.suffix.lower() in SHEET_SUFFIXES:
-        from .sheets import read_sheet, rows_to_records
+    from .sheets import is_sheet, read_sheet, rows_to_records
 
+    if path.suffix.lower() in SHEET_SUFFIXES or is_sheet(path):  # a .jsonl sheet has a column per label
         return rows_to_records(read_sheet(path)), "review sheet"
     return load_labelled([path]), "labelled JSONL"
 

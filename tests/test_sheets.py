@@ -121,3 +121,28 @@ def test_any_text_survives_a_round_trip(tmp_path, text, labels, suffix):
     expected = text if suffix == ".jsonl" else ILLEGAL_CHARACTERS_RE.sub("\ufffd", text)
     assert got.text == expected
     assert got.labels == [lab for lab in LABELS if lab in labels]
+
+
+def test_training_sources_read_sheets_of_every_format_and_labelled_jsonl(tmp_path):
+    from dangjian.training_data import card_entry, load_sources
+
+    write_sheet([row("a", "文本一", ["联盟"])], tmp_path / "s.jsonl")
+    write_sheet([row("b", "文本二", ["示范岗"])], tmp_path / "s.xlsx")
+    (tmp_path / "l.jsonl").write_text('{"id": "c", "text": "文本三", "labels": ["孵化站"]}\n', encoding="utf-8")
+    records, sources = load_sources([tmp_path / "s.jsonl", tmp_path / "s.xlsx", tmp_path / "l.jsonl"])
+    assert [(r["id"], r["labels"]) for r in records] == [("a", ["联盟"]), ("b", ["示范岗"]), ("c", ["孵化站"])]
+    assert [s["kind"] for s in sources] == ["review sheet", "review sheet", "labelled JSONL"]
+    card = card_entry(sources, 3, 0)
+    assert card["files"] == ["s.jsonl", "s.xlsx", "l.jsonl"] and all(s["records"] == 1 for s in card["sources"])
+
+
+def test_the_same_id_with_other_labels_in_two_sources_is_refused(tmp_path):
+    from dangjian.model.data import DataError
+    from dangjian.training_data import load_sources
+
+    write_sheet([row("a", "文本", ["联盟"])], tmp_path / "one.csv")
+    write_sheet([row("a", "文本", [])], tmp_path / "two.csv")
+    with pytest.raises(DataError, match="also in one.csv"):
+        load_sources([tmp_path / "one.csv", tmp_path / "two.csv"])
+    records, sources = load_sources([tmp_path / "one.csv", tmp_path / "one.csv"])
+    assert len(records) == 1 and sources[1]["duplicates_dropped"] == 1
