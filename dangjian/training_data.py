@@ -40,6 +40,9 @@ def _read(path: Path) -> tuple[list[dict], str]:
 def load_sources(paths: Iterable[str | Path], with_shipped: bool = False) -> tuple[list[dict], list[dict]]:
     """``(records, sources)`` of the given files, plus the shipped data with ``with_shipped``.
 
+    Each source is ``{"file", "path", "kind", "sha256", "records"}`` (and ``duplicates_dropped``
+    where some of its records were already read); :func:`card_entry` drops the path.
+
     Records keep their fields (``split`` decides train/dev; sheet rows have none, so
     they are trained on). An id found in two sources with the same text and labels is
     kept once; with other text or labels it raises :class:`DataError` naming both.
@@ -65,17 +68,19 @@ def load_sources(paths: Iterable[str | Path], with_shipped: bool = False) -> tup
             first[rec["id"]] = (rec, path.name)
             records.append(rec)
             kept += 1
-        sources.append({"file": path.name, "kind": kind or read_kind, "sha256": _sha256(path),
+        sources.append({"file": path.name, "path": str(path), "kind": kind or read_kind, "sha256": _sha256(path),
                         "records": len(found), **({"duplicates_dropped": len(found) - kept} if kept < len(found) else {})})
     return records, sources
 
 
 def card_entry(sources: list[dict], n_train: int, n_dev: int) -> dict:
-    """The model card's ``training_data``: each source with its sha256 and record count, and the split sizes."""
-    digest = hashlib.sha256()
-    for source in sources:
-        digest.update(bytes.fromhex(source["sha256"]))
-    return {"files": [s["file"] for s in sources], "sha256": digest.hexdigest(), "sources": sources,
+    """The model card's ``training_data``: each source (file name, kind, sha256, record count), the
+    split sizes, and ``sha256`` over all files' bytes in order (:func:`dangjian.model.data.sha256_files`,
+    as the card has always recorded it). Paths stay off the card: only file names."""
+    from .model.data import sha256_files
+
+    return {"files": [s["file"] for s in sources], "sha256": sha256_files([s["path"] for s in sources]),
+            "sources": [{k: v for k, v in s.items() if k != "path"} for s in sources],
             "n_train": n_train, "n_dev": n_dev}
 
 
