@@ -58,6 +58,7 @@ _CJK_OR_PUNCT = f"[{_HAN}\u3001-\u303f]"
 _CJK_GAP = re.compile(rf"(?<={_CJK_OR_PUNCT})[ \n](?={_CJK_OR_PUNCT})")
 # Full-width ASCII (U+FF01..U+FF5E) to ASCII, ideographic space to space.
 _FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+_ANY_TONED = re.compile(f"[{_TONED}]")  # injected pinyin always holds a tone mark
 _NEEDS_FOLD = re.compile(r"[\uff01-\uff5e\u3000\u2e80-\u2fdf]")
 
 
@@ -72,6 +73,18 @@ def _radicals() -> dict[int, str]:
 @lru_cache(maxsize=1)
 def _fold_table() -> dict[int, int | str]:
     return {**_FULLWIDTH, **_radicals()}
+
+
+@lru_cache(maxsize=1)
+def _fold_strings() -> dict[str, str]:
+    """The fold table as character → replacement, for :func:`_fold` (every key matches ``_NEEDS_FOLD``)."""
+    return {chr(cp): (chr(to) if isinstance(to, int) else to) for cp, to in _fold_table().items()}
+
+
+def _fold(text: str) -> str:
+    """``text.translate(_fold_table())``, visiting only the characters that may fold (faster on Chinese text)."""
+    table = _fold_strings()
+    return _NEEDS_FOLD.sub(lambda m: table.get(m.group(), m.group()), text)
 
 
 def fold_char(ch: str) -> str:
@@ -161,16 +174,17 @@ def normalize(text: str) -> str:
     Idempotent: ``normalize(normalize(t)) == normalize(t)``. A paragraph break (a blank line) stays
     as ``\\n\\n``; a single line break or space between two Han characters is removed.
     """
-    text = _LINE_BREAKS.sub("\n", text)
+    if "\r" in text or "\u2028" in text or "\u2029" in text or "\x85" in text:
+        text = _LINE_BREAKS.sub("\n", text)
     text = _INVISIBLE.sub("", text)
     text = unicodedata.normalize("NFC", text)
     if "?!" in text:
         text = repair_gbk_debris(text, separate=True)
     if _NEEDS_FOLD.search(text):
-        text = text.translate(_fold_table())
+        text = _fold(text)
         if "?!" in text:  # a full-width ？！ just folded
             text = repair_gbk_debris(text, separate=True)
-    if "(" in text:
+    if "(" in text and _ANY_TONED.search(text):
         text = strip_pinyin(text)
     text = _SPACES.sub(" ", text)
     text = _BLANK_LINES.sub(_line_breaks, text)

@@ -23,8 +23,6 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass
-from functools import partial
-from operator import is_not
 
 import numpy as np
 
@@ -32,13 +30,8 @@ __all__ = ["TfidfBlock", "LinearModel", "sigmoid"]
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
-    """The logistic function, stable for large ``|z|`` (as ``scipy.special.expit``)."""
-    out = np.empty_like(z, dtype=np.float64)
-    pos = z >= 0
-    out[pos] = 1.0 / (1.0 + np.exp(-z[pos]))
-    ez = np.exp(z[~pos])
-    out[~pos] = ez / (1.0 + ez)
-    return out
+    """The logistic function, stable for large ``|z|`` (as ``scipy.special.expit``): ``exp(-log(1 + e^-z))``."""
+    return np.exp(-np.logaddexp(0.0, -np.asarray(z, dtype=np.float64)))
 
 
 @dataclass
@@ -72,7 +65,8 @@ class TfidfBlock:
 
     def transform_one(self, token_string: str) -> tuple[np.ndarray, np.ndarray]:
         """``(columns, values)`` of the l2-normalized sublinear TF-IDF row of one token string."""
-        counts = Counter(filter(_is_column, map(self.vocabulary.get, self.terms(token_string))))
+        counts = Counter(map(self.vocabulary.get, self.terms(token_string)))
+        counts.pop(None, None)  # n-grams outside the vocabulary
         if not counts:
             return np.empty(0, dtype=np.int64), np.empty(0, dtype=self.idf.dtype)
         cols = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
@@ -81,8 +75,6 @@ class TfidfBlock:
         norm = math.sqrt(float(np.dot(values, values)))
         return cols, (values / values.dtype.type(norm)) if norm > 0 else values
 
-
-_is_column = partial(is_not, None)  # filter() keeps vocabulary hits: every column, 0 included, not None
 
 
 @dataclass
@@ -140,7 +132,9 @@ class LinearModel:
 
     def decision(self, cols: np.ndarray, vals: np.ndarray) -> np.ndarray:
         """Per-label logits (n_labels,) of one sparse feature row."""
-        return self.coef[:, cols] @ vals + self.intercept
+        if not hasattr(self, "_coef_by_feature"):  # (n_features, n_labels), C order: one row gather per feature
+            self._coef_by_feature = np.ascontiguousarray(self.coef.T)
+        return vals @ self._coef_by_feature[cols] + self.intercept
 
     def proba(self, clean: str, tokens: str) -> np.ndarray:
         """Per-label probabilities (n_labels,) of the whole text."""

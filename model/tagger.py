@@ -95,7 +95,7 @@ class Tagger:
         return self.linear.proba(*self.prepare(text))
 
     def _tagging(self, proba: np.ndarray, threshold: float | None) -> Tagging:
-        scores = {lab: round(float(np.clip(p, 0.0, 1.0)), 6) for lab, p in zip(LABELS, proba)}
+        scores = dict(zip(LABELS, (round(min(max(p, 0.0), 1.0), 6) for p in proba.tolist())))
         labels = [lab for lab in LABELS
                   if scores[lab] >= (self.thresholds[lab] if threshold is None else threshold)]
         return Tagging(labels, scores)

@@ -155,3 +155,14 @@ def test_debris_repair_is_idempotent_for_every_common_character():
     for text in [f"?!{c}" for c in chars] + [f"?!{c}h" for c in chars] + [f"?！{c}l" for c in chars[:500]]:
         once = normalize(text)
         assert normalize(once) == once, text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.one_of(st.characters(min_codepoint=0x2E80, max_codepoint=0x2FDF),
+                                  st.characters(min_codepoint=0xFF00, max_codepoint=0xFF60),
+                                  st.sampled_from("党建联盟 \u3000，。abc"))))
+def test_fast_fold_equals_the_translate_table(text):
+    """The scoring path folds widths and radicals by visiting only foldable characters: same result."""
+    from dangjian.features.normalize import _fold, _fold_table
+
+    assert _fold(text) == text.translate(_fold_table())
