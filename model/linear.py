@@ -51,11 +51,13 @@ class TfidfBlock:
     def __len__(self) -> int:
         return len(self.idf)
 
-    def terms(self, token_string: str) -> list[str]:
-        """The n-grams of one token string, as scikit-learn's analyzer yields them."""
+    def terms(self, token_string: str | list[str]) -> list[str]:
+        """The n-grams of one token string (or its list of tokens), as scikit-learn's analyzer yields them."""
         lo, hi = self.ngrams
+        if not isinstance(token_string, str):
+            token_string = " ".join(token_string) if self.analyzer == "char" else token_string
         if self.analyzer == "word":
-            tokens = token_string.split()
+            tokens = token_string.split() if isinstance(token_string, str) else token_string
             grams = list(tokens) if lo == 1 else []
             for n in range(max(2, lo), hi + 1):
                 grams.extend(map(" ".join, zip(*(tokens[i:] for i in range(n)))))
@@ -63,7 +65,7 @@ class TfidfBlock:
         text = " ".join(token_string.replace(" ", "").split())  # scikit-learn folds whitespace runs
         return [text[i:i + n] for n in range(lo, min(hi, len(text)) + 1) for i in range(len(text) - n + 1)]
 
-    def transform_one(self, token_string: str) -> tuple[np.ndarray, np.ndarray]:
+    def transform_one(self, token_string: str | list[str]) -> tuple[np.ndarray, np.ndarray]:
         """``(columns, values)`` of the l2-normalized sublinear TF-IDF row of one token string."""
         counts = Counter(map(self.vocabulary.get, self.terms(token_string)))
         counts.pop(None, None)  # n-grams outside the vocabulary
@@ -118,8 +120,8 @@ class LinearModel:
             self._names = (np.array(names, dtype=object), np.array(fragment, dtype=bool))
         return self._names
 
-    def features(self, clean: str, tokens: str) -> tuple[np.ndarray, np.ndarray]:
-        """Sparse feature row ``(columns, values)`` of a normalized text and its token string."""
+    def features(self, clean: str, tokens: str | list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Sparse feature row ``(columns, values)`` of a normalized text and its tokens (a list, or joined by spaces)."""
         cols, vals = [], []
         for offset, block in zip(self._offsets, self.blocks):
             c, v = block.transform_one(tokens)
@@ -136,6 +138,6 @@ class LinearModel:
             self._coef_by_feature = np.ascontiguousarray(self.coef.T)
         return vals @ self._coef_by_feature[cols] + self.intercept
 
-    def proba(self, clean: str, tokens: str) -> np.ndarray:
+    def proba(self, clean: str, tokens: str | list[str]) -> np.ndarray:
         """Per-label probabilities (n_labels,) of the whole text."""
         return sigmoid(self.decision(*self.features(clean, tokens)))

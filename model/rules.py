@@ -38,6 +38,7 @@ class Rule:
     find: Callable[[str], "re.Match | None"]
     doc: str
     gate: tuple[str, ...] = ()
+    exact: bool = False
 
     def fires(self, text: str) -> bool:
         """Does the rule's wording occur in the (normalized) text?
@@ -54,16 +55,18 @@ class Rule:
 RULES: list[Rule] = []
 
 
-def rule(label: str, polarity: int, gate: tuple[str, ...] = ()):
+def rule(label: str, polarity: int, gate: tuple[str, ...] = (), exact: bool = False):
     """Register the decorated ``text -> match or None`` function as a rule voting ``polarity`` for ``label``.
 
-    ``gate``: literal strings of which every match contains at least one (a fast pre-check).
+    ``gate``: literal strings of which every match contains at least one (a fast pre-check);
+    ``exact``: the rule matches exactly when one of them occurs (its wording is those literals),
+    so :class:`RuleSet` need not run its regular expression.
     """
     if label not in LABELS or polarity not in (POSITIVE, NEGATIVE):
         raise ValueError(f"bad rule target {label!r}/{polarity!r}")
 
     def register(func: Callable[[str], bool]) -> Callable[[str], bool]:
-        RULES.append(Rule(func.__name__, label, polarity, func, (func.__doc__ or "").strip(), tuple(gate)))
+        RULES.append(Rule(func.__name__, label, polarity, func, (func.__doc__ or "").strip(), tuple(gate), exact))
         return func
 
     return register
@@ -87,7 +90,7 @@ def alliance_named(text: str) -> re.Match | None:
     return _has(text, r"党建[^，。；\n]{0,6}联盟", r"联盟党委", r"党建联盟")
 
 
-@rule("联盟", POSITIVE, gate=('共同体', '联合体'))
+@rule("联盟", POSITIVE, gate=('党建共同体', '党建联合体', '党建共建联合体'), exact=True)
 def alliance_community(text: str) -> re.Match | None:
     """党建共同体 / 党建联合体 as the body of joint party building."""
     return _has(text, r"党建共同体", r"党建联合体", r"党建共建联合体")
@@ -123,25 +126,25 @@ def alliance_adjacent_regions(text: str) -> re.Match | None:
     return _has(text, r"毗邻党建", r"跨(省|区|市|县)[^，。；\n]{0,6}党建(共同体|联建|联盟)")
 
 
-@rule("联盟", POSITIVE, gate=('协议',))
+@rule("联盟", POSITIVE, gate=('联建协议', '联创协议', '党建共建协议', '共建共享协议'), exact=True)
 def alliance_standing_agreement(text: str) -> re.Match | None:
     """Units signing a standing joint-building agreement: 联建协议, 联创协议, 党建共建协议."""
     return _has(text, r"联建协议", r"联创协议", r"党建共建协议", r"共建共享协议")
 
 
-@rule("联盟", NEGATIVE, gate=('联盟',))
+@rule("联盟", NEGATIVE, gate=('技术创新联盟', '电商联盟', '直播电商联盟', '旅游联盟', '品牌联盟', '产业联盟'), exact=True)
 def business_alliance(text: str) -> re.Match | None:
     """A business or technology alliance: 产业技术创新联盟, 电商联盟 and kin."""
     return _has(text, r"技术创新联盟", r"电商联盟", r"直播电商联盟", r"旅游联盟", r"品牌联盟", r"产业联盟")
 
 
-@rule("联盟", NEGATIVE, gate=('综合党委', '联合党', '行业党委', '联盟党支部'))
+@rule("联盟", NEGATIVE, gate=('综合党委', '联合党支部', '联合党委', '联合党组织', '行业党委', '联盟党支部'), exact=True)
 def single_joint_committee(text: str) -> re.Match | None:
     """One organization formed jointly: 综合党委, 联合党支部, 联合党委, 行业党委, a "联盟党支部"."""
     return _has(text, r"综合党委", r"联合党支部", r"联合党委", r"联合党组织", r"行业党委", r"联盟党支部")
 
 
-@rule("联盟", NEGATIVE, gate=('结对共建',))
+@rule("联盟", NEGATIVE, gate=('结对共建',), exact=True)
 def pairing_only(text: str) -> re.Match | None:
     """A one-off pairing of two units: 结对共建."""
     return _has(text, r"结对共建")
@@ -176,7 +179,7 @@ def incubator_own_branch(text: str) -> re.Match | None:
     return _has(text, r"孵化器?联合党支部", r"挂靠")
 
 
-@rule("孵化站", NEGATIVE, gate=('孵化', '众创空间', '入孵'))
+@rule("孵化站", NEGATIVE, gate=('创业孵化', '众创空间', '科技企业孵化器', '入孵企业', '双创孵化'), exact=True)
 def startup_incubator(text: str) -> re.Match | None:
     """A business incubator: 创业孵化器, 众创空间, 科技企业孵化器, 入孵企业."""
     return _has(text, r"创业孵化", r"众创空间", r"科技企业孵化器", r"入孵企业", r"双创孵化")
@@ -191,19 +194,19 @@ def incubates_other_things(text: str) -> re.Match | None:
 
 # ---- 示范岗 · model post ------------------------------------------------------------
 
-@rule("示范岗", POSITIVE, gate=('示范岗', '先锋岗'))
+@rule("示范岗", POSITIVE, gate=('示范岗', '先锋岗'), exact=True)
 def model_post_named(text: str) -> re.Match | None:
     """党员示范岗, 共产党员示范岗, 党员先锋岗, 党建示范岗, 先锋示范岗."""
     return _has(text, r"示范岗", r"先锋岗")
 
 
-@rule("示范岗", POSITIVE, gate=('党员责任区', '党员示范区'))
+@rule("示范岗", POSITIVE, gate=('党员责任区', '党员示范区'), exact=True)
 def party_member_zone(text: str) -> re.Match | None:
     """党员责任区 / 党员示范区."""
     return _has(text, r"党员责任区", r"党员示范区")
 
 
-@rule("示范岗", POSITIVE, gate=('设岗定责',))
+@rule("示范岗", POSITIVE, gate=('设岗定责',), exact=True)
 def post_with_duties(text: str) -> re.Match | None:
     """设岗定责 wording."""
     return _has(text, r"设岗定责")
@@ -238,19 +241,19 @@ def civic_post_without_members(text: str) -> re.Match | None:
     return _has(text, r"巾帼文明岗", r"青年文明号", r"女职工[^，。；\n]{0,6}示范岗", r"工人先锋号")
 
 
-@rule("示范岗", NEGATIVE, gate=('亮身份', '突击队', '党徽'))
+@rule("示范岗", NEGATIVE, gate=('亮身份', '党员突击队', '戴党徽'), exact=True)
 def identity_only(text: str) -> re.Match | None:
     """Showing party identity with no designated post (codebook): 亮身份, 党员突击队, 佩戴党徽."""
     return _has(text, r"亮身份", r"党员突击队", r"佩戴党徽", r"戴党徽")
 
 
-@rule("示范岗", NEGATIVE, gate=('示范',))
+@rule("示范岗", NEGATIVE, gate=('示范点', '示范基地', '示范企业', '示范村', '示范性党组织'), exact=True)
 def demonstration_unit(text: str) -> re.Match | None:
     """A demonstration site or unit: 党建示范点, 示范基地, 示范企业, 示范村, 示范性党组织."""
     return _has(text, r"示范点", r"示范基地", r"示范企业", r"示范村", r"示范性党组织")
 
 
-@rule("示范岗", NEGATIVE, gate=('创新工作室',))
+@rule("示范岗", NEGATIVE, gate=('创新工作室',), exact=True)
 def innovation_studio(text: str) -> re.Match | None:
     """党员创新工作室 and other studios."""
     return _has(text, r"创新工作室")
@@ -264,7 +267,7 @@ def rotating_chair_named(text: str) -> re.Match | None:
     return _has(text, r"轮值主席(?!国)")
 
 
-@rule("轮值主席", POSITIVE, gate=('轮值',))
+@rule("轮值主席", POSITIVE, gate=('轮值书记', '轮值主持', '轮值召集', '轮值单位', '轮值秘书长', '轮值盟主', '轮值组长', '轮值主任', '轮值队长'), exact=True)
 def rotating_secretary_or_host(text: str) -> re.Match | None:
     """轮值书记 / 轮值主持 / 轮值召集(人) / 轮值秘书长 / 轮值盟主 (codebook, decisions on real pages)."""
     return _has(text, r"轮值书记", r"轮值主持", r"轮值召集", r"轮值单位", r"轮值秘书长", r"轮值盟主",
@@ -301,7 +304,7 @@ def venue_or_duty_rotation(text: str) -> re.Match | None:
                 r"轮值(值班|巡查|巡逻)")
 
 
-@rule("轮值主席", NEGATIVE, gate=('轮值主席国', '上合组织', '东盟', '欧盟', 'G20', '二十国集团', '安理会', '金砖', '澜湄', '联合国'))
+@rule("轮值主席", NEGATIVE, gate=('轮值主席国', '上合组织', '东盟', '欧盟', 'G20', '二十国集团', '安理会', '金砖', '澜湄', '联合国'), exact=True)
 def diplomatic_presidency(text: str) -> re.Match | None:
     """Diplomacy: 轮值主席国, 上合组织, 东盟, 欧盟, G20."""
     return _has(text, r"轮值主席国", r"上合组织", r"东盟", r"欧盟", r"G20", r"二十国集团", r"安理会", r"金砖",
@@ -315,7 +318,7 @@ def company_rotating_chairman(text: str) -> re.Match | None:
                 r"商会[^。；\n]{0,12}轮值", r"轮值[^，。；\n]{0,4}副会长")
 
 
-@rule("轮值主席", NEGATIVE, gate=('轮岗', '轮班'))
+@rule("轮值主席", NEGATIVE, gate=('轮岗', '轮班'), exact=True)
 def job_rotation(text: str) -> re.Match | None:
     """Staff or job rotation: 轮岗, 轮班."""
     return _has(text, r"轮岗", r"轮班")
@@ -342,7 +345,7 @@ class RuleSet:
         """Positions (in ``rules``) of the rules that fire on a normalized text, ascending."""
         present = [g in text for g in self.gates]
         return [i for i, (r, ids) in enumerate(zip(self.rules, self._gate_ids))
-                if (not ids or any(present[j] for j in ids)) and r.find(text) is not None]
+                if (not ids or any(present[j] for j in ids)) and (r.exact or r.find(text) is not None)]
 
 
 def rule_votes(text: str, normalized: bool = False) -> dict[str, int]:

@@ -85,10 +85,10 @@ class Tagger:
                     result = Tagging(result.labels, result.scores, explain(self, text, result.labels, k=k))
                 yield result
 
-    def prepare(self, text: str) -> tuple[str, str]:
-        """``(normalized text, token string)``: the two inputs of the model's features."""
+    def prepare(self, text: str) -> tuple[str, list[str]]:
+        """``(normalized text, tokens)``: the two inputs of the model's features."""
         clean = normalize(text)
-        return clean, " ".join(self.tokenizer(clean))
+        return clean, self.tokenizer(clean)
 
     def proba(self, text: str) -> np.ndarray:
         """Per-label probabilities (n_labels,), in :data:`LABELS` order."""

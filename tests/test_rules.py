@@ -112,3 +112,16 @@ def test_a_rule_set_fires_exactly_the_rules_that_fire_one_by_one():
     for r in read_jsonl(SEEDS / "grounded.jsonl")[::3]:
         text = normalize(r["text"])
         assert rules.fired(text) == [i for i, rule in enumerate(RULES) if rule.fires(text)]
+
+
+def test_an_exact_rule_matches_exactly_when_one_of_its_literals_occurs():
+    """For rules marked exact, the literal check alone decides (RuleSet skips their regex): same answers."""
+    from conftest import SEEDS, read_jsonl
+    from dangjian.features.normalize import normalize
+
+    exact = [r for r in RULES if r.exact]
+    assert exact
+    texts = [normalize(r["text"]) for r in read_jsonl(SEEDS / "grounded.jsonl")[::2]]
+    texts += [g for r in exact for g in r.gate] + ["佩戴党徽", "无关的句子"]
+    for r in exact:
+        assert [any(g in t for g in r.gate) for t in texts] == [r.find(t) is not None for t in texts], r.name
