@@ -117,6 +117,8 @@ def score_records(records: Iterable[Record], tagger, *, model_dir=None, jobs: in
         return
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    if tagger is not None and "fork" in methods:
+        tagger.tag("党建")  # build the tokenizer and converters once, here: forked workers inherit them
     pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=(tagger, model_dir))
     try:
         submit = lambda batch: pool.submit(_worker_batch, batch, threshold, evidence)  # noqa: E731
