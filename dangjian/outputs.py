@@ -79,7 +79,12 @@ def _complete_lines(path: Path) -> tuple[list[str], int]:
     """The complete lines of a partial output and the byte length they span."""
     data = path.read_bytes()
     end = data.rfind(b"\n") + 1
-    return data[:end].decode("utf-8-sig").splitlines(), end
+    return _lines(data[:end].decode("utf-8-sig")), end
+
+
+def _lines(text: str) -> list[str]:
+    """The lines of an output written with ``\n`` endings (not ``splitlines()``: a text may hold U+0085 or U+2028)."""
+    return [line for line in text.split("\n") if line]
 
 
 def done_ids(lines: list[str], fmt: str) -> Counter:
@@ -170,7 +175,7 @@ class Writer:
             return
         if self.part is None:  # a device, FIFO or symlink: written in place
             if self.fmt == "xlsx" and complete:
-                _write_xlsx(self.handle.getvalue().splitlines(), self.path)
+                _write_xlsx(_lines(self.handle.getvalue()), self.path)
             self.handle.close()
             return
         self.handle.close()
@@ -178,7 +183,7 @@ class Writer:
             return
         if self.fmt == "xlsx":
             tmp = self.path.with_name(f".{self.path.name}.tmp")
-            _write_xlsx(self.part.read_text(encoding="utf-8").splitlines(), tmp)
+            _write_xlsx(_lines(self.part.read_text(encoding="utf-8")), tmp)
             os.replace(tmp, self.path)
             self.part.unlink()
         else:

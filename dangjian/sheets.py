@@ -251,7 +251,7 @@ def _raw_rows(path: Path) -> tuple[str, list[str], Iterator[tuple[int, list]]]:
 
         return str(path), header, csv_rows()
     # JSON lines: the keys of the first object are the header
-    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    lines = path.read_text(encoding="utf-8-sig").split("\n")  # not splitlines(): U+0085, U+2028 may be inside a text
     objects = []
     for lineno, line in enumerate(lines, 1):
         if not line.strip():

@@ -163,3 +163,18 @@ def test_dask_engine_matches_the_local_engine(tmp_path, folder, small_model_dir)
                   "--model", small_model_dir)
     assert remote == local
     assert rows(out.stdout) == local and out.returncode == 3
+
+
+def test_resume_reads_rows_whose_text_holds_line_separators(tmp_path):
+    """A written row may hold U+0085 or U+2028 (JSON keeps them raw): still one row when resuming."""
+    import json
+
+    from dangjian.outputs import _complete_lines, done_ids
+
+    part = tmp_path / "out.jsonl.part"
+    rows = [{"id": "a", "evidence": "甲\u2028乙"}, {"id": "b", "evidence": "丙\x85丁"}]
+    part.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows) + '{"id": "c", "tor',
+                    encoding="utf-8")
+    lines, end = _complete_lines(part)
+    assert done_ids(lines, "jsonl") == {"a": 1, "b": 1}
+    assert part.read_bytes()[:end].endswith(b"\n")

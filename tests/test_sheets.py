@@ -146,3 +146,11 @@ def test_the_same_id_with_other_labels_in_two_sources_is_refused(tmp_path):
         load_sources([tmp_path / "one.csv", tmp_path / "two.csv"])
     records, sources = load_sources([tmp_path / "one.csv", tmp_path / "one.csv"])
     assert len(records) == 1 and sources[1]["duplicates_dropped"] == 1
+
+
+def test_a_text_with_line_separators_survives_a_jsonl_sheet(tmp_path):
+    """U+0085 and U+2028 are not line ends of a JSON-lines file (the case hypothesis found)."""
+    path = tmp_path / "p.jsonl"
+    text = "0\x85党建联盟\u2028成员单位\u2029轮值"
+    write_sheet([row("id1", text, ["联盟"])], path)
+    assert read_sheet(path)[0].text == text
