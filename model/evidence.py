@@ -140,9 +140,11 @@ def explain(tagger, text: str, labels: list[str], k: int = 3, n_features: int = 
     cols, vals = linear.features(*tagger.prepare(text))  # the features the document has
     position = {int(c): j for j, c in enumerate(cols)}
     held_by = []  # per sentence: positions (into cols) of the document features it contains
+    rule_base = linear.n_features - len(linear.rule_names)
+    doc_rules = [int(c) - rule_base for c in cols if c >= rule_base]  # a sentence can only hold the document's
     for s, e in spans:
-        sentence_cols, _ = linear.features(*tagger.prepare(text[s:e]))
-        held_by.append(np.array(sorted({position[c] for c in map(int, sentence_cols) if c in position}), dtype=np.int64))
+        held = linear.columns(*tagger.prepare(text[s:e]), rules=doc_rules) & position.keys()
+        held_by.append(np.array(sorted(position[c] for c in held), dtype=np.int64))
     holders = np.zeros(len(cols))
     for held in held_by:
         holders[held] += 1

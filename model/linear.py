@@ -160,6 +160,20 @@ class LinearModel:
         vals.append(np.ones(len(fired)))
         return np.concatenate(cols), np.concatenate(vals)
 
+    def columns(self, clean: str, tokens: str | list[str], rules: list[int] | None = None) -> set[int]:
+        """The feature columns a text has (no values): what evidence needs per sentence, cheaply.
+
+        ``rules``: positions of the only rules to try (e.g. those that fired on the whole document);
+        default all.
+        """
+        held = set()
+        for offset, block in zip(self._offsets, self.blocks):
+            held.update(j + offset for j in block._columns(tokens) if j is not None)
+        candidates = self._rules.rules if rules is None else [self._rules.rules[i] for i in rules]
+        positions = range(len(self._rules.rules)) if rules is None else rules
+        held.update(i + self._offsets[-1] for i, r in zip(positions, candidates) if r.fires(clean))
+        return held
+
     def decision(self, cols: np.ndarray, vals: np.ndarray) -> np.ndarray:
         """Per-label logits (n_labels,) of one sparse feature row."""
         if not hasattr(self, "_coef_by_feature"):  # (n_features, n_labels), C order: one row gather per feature
