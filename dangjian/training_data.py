@@ -8,25 +8,17 @@ source is recorded for the model card as ``{"file", "kind", "sha256", "records"}
 """
 from __future__ import annotations
 
-import hashlib
 import tempfile
 from pathlib import Path
 from typing import Iterable
 
 from .model.data import DataError, load_labelled, shipped_data_files
 from .model.labels import LABELS
+from .model.store import sha256_file
 
 __all__ = ["load_sources", "card_entry", "check_trainable", "fit_tagger", "SHEET_SUFFIXES"]
 
 SHEET_SUFFIXES = (".xlsx", ".csv")
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _read(path: Path) -> tuple[list[dict], str]:
@@ -68,7 +60,7 @@ def load_sources(paths: Iterable[str | Path], with_shipped: bool = False) -> tup
             first[rec["id"]] = (rec, path.name)
             records.append(rec)
             kept += 1
-        sources.append({"file": path.name, "path": str(path), "kind": kind or read_kind, "sha256": _sha256(path),
+        sources.append({"file": path.name, "path": str(path), "kind": kind or read_kind, "sha256": sha256_file(path),
                         "records": len(found), **({"duplicates_dropped": len(found) - kept} if kept < len(found) else {})})
     return records, sources
 

@@ -30,7 +30,7 @@ from .linear import LinearModel, TfidfBlock
 if TYPE_CHECKING:
     from .train import TrainedModel
 
-__all__ = ["save", "load", "read_card", "ModelError", "DEFAULT_MODEL_DIR", "library_versions", "WEIGHTS", "VOCABULARY",
+__all__ = ["save", "load", "read_card", "sha256_file", "ModelError", "DEFAULT_MODEL_DIR", "library_versions", "WEIGHTS", "VOCABULARY",
            "CARD"]
 
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "default"
@@ -42,7 +42,8 @@ class ModelError(RuntimeError):
     """A model directory cannot be used; the message is one line saying why."""
 
 
-def _sha256(path: Path) -> str:
+def sha256_file(path: Path) -> str:
+    """Hex sha256 of a file's bytes, read in 1 MiB blocks."""
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -80,7 +81,7 @@ def save(trained: "TrainedModel", out_dir: str | Path, *, training_data: dict, e
         "format": CARD_FORMAT,
         "labels": list(LABELS),
         "thresholds": trained.thresholds,
-        "tokenizer": {"backend": trained.config.tokenizer_backend, "userdict_sha256": _sha256(Path(userdict_path()))},
+        "tokenizer": {"backend": trained.config.tokenizer_backend, "userdict_sha256": sha256_file(Path(userdict_path()))},
         "features": {
             "blocks": [{"name": n, "analyzer": b.analyzer, "ngrams": list(b.ngrams)} for n, b in zip(names, linear.blocks)],
             "rules": linear.rule_names,
@@ -90,7 +91,7 @@ def save(trained: "TrainedModel", out_dir: str | Path, *, training_data: dict, e
         "training_data": training_data,
         "versions": library_versions(),
         "metrics": {"cv": trained.cv_metrics, **(extra or {})},
-        "files": {WEIGHTS: _sha256(out / WEIGHTS), VOCABULARY: _sha256(out / VOCABULARY)},
+        "files": {WEIGHTS: sha256_file(out / WEIGHTS), VOCABULARY: sha256_file(out / VOCABULARY)},
     }
     (out / CARD).write_text(json.dumps(card, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return card
@@ -117,7 +118,7 @@ def _verified(model_dir: Path, card: dict, name: str) -> Path:
         raise ModelError(f"model card {model_dir / CARD} does not vouch for {name}")
     if not path.is_file():
         raise ModelError(f"model file {path} is missing")
-    actual = _sha256(path)
+    actual = sha256_file(path)
     if actual != expected:
         raise ModelError(f"refusing to load {path}: sha256 {actual[:12]}… does not match the card's "
                          f"{expected[:12]}… (file changed or tampered with)")
