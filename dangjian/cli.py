@@ -61,7 +61,7 @@ trained on. The card records each data file with its sha256 and record count.
 
 examples:
   dangjian train                                # the shipped data -> ./dangjian-model
-  dangjian train --data seeds/*.jsonl -o model/default   # rebuild the shipped model
+  dangjian train -o model/default               # rebuild the shipped model (deterministic)
   dangjian train --data reviewed.xlsx --with-shipped-data -o my-model"""
 
 EVALUATE_HELP = """\
