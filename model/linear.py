@@ -54,15 +54,13 @@ class TfidfBlock:
     def terms(self, token_string: str | list[str]) -> list[str]:
         """The n-grams of one token string (or its list of tokens), as scikit-learn's analyzer yields them."""
         lo, hi = self.ngrams
-        if not isinstance(token_string, str):
-            token_string = " ".join(token_string) if self.analyzer == "char" else token_string
+        tokens = token_string.split() if isinstance(token_string, str) else token_string
         if self.analyzer == "word":
-            tokens = token_string.split() if isinstance(token_string, str) else token_string
             grams = list(tokens) if lo == 1 else []
             for n in range(max(2, lo), hi + 1):
                 grams.extend(map(" ".join, zip(*(tokens[i:] for i in range(n)))))
             return grams
-        text = " ".join(token_string.replace(" ", "").split())  # scikit-learn folds whitespace runs
+        text = "".join(tokens)  # the char analyzer reads the tokens joined without spaces (tokens hold none)
         return [text[i:i + n] for n in range(lo, min(hi, len(text)) + 1) for i in range(len(text) - n + 1)]
 
     def _columns(self, token_string: str | list[str]) -> list[int | None]:
