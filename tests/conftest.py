@@ -39,3 +39,18 @@ def small_model_dir(tmp_path_factory, small_corpus) -> Path:
     trained = train([r["text"] for r in small_corpus], label_matrix(small_corpus), TrainConfig(folds=3))
     save(trained, out, training_data={"files": ["fixture"], "sha256": "-"})
     return out
+
+
+def write_articles(path: Path, text: str, n: int) -> None:
+    """A JSONL input of ``n`` records ``r0…`` with the same text."""
+    path.write_text("".join(json.dumps({"id": f"r{i}", "text": text}, ensure_ascii=False) + "\n" for i in range(n)),
+                    encoding="utf-8")
+
+
+def wait_for_output(part: Path, size: int = 2000, timeout: float = 120) -> None:
+    """Wait until a running ``score`` has written ``size`` bytes to its part file (or ``timeout`` seconds pass)."""
+    import time
+
+    deadline = time.time() + timeout
+    while time.time() < deadline and (not part.exists() or part.stat().st_size < size):
+        time.sleep(0.05)

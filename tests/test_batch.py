@@ -4,13 +4,13 @@ import json
 import os
 import signal
 import subprocess
-import time
 
 import pytest
 
 from dangjian.batch import score_records
 from dangjian.inputs import iter_records
 from test_cli import run, rows
+from conftest import wait_for_output, write_articles
 
 ARTICLE = "园区十二家互不隶属单位党组织组建党建联盟，成员单位轮流担任轮值主席。"
 
@@ -121,16 +121,13 @@ def test_resume_continues_without_rescoring_or_duplicating(tmp_path):
 def test_a_killed_run_leaves_only_whole_lines_and_resume_finishes_it(tmp_path):
     data = tmp_path / "in.jsonl"
     n = 3000
-    data.write_text("".join(json.dumps({"id": f"r{i}", "text": ARTICLE * 3}, ensure_ascii=False) + "\n"
-                            for i in range(n)), encoding="utf-8")
+    write_articles(data, ARTICLE * 3, n)
     target, part = tmp_path / "out.jsonl", tmp_path / "out.jsonl.part"
     from test_cli import DANGJIAN
 
     proc = subprocess.Popen([DANGJIAN, "score", str(data), "-o", str(target), "--jobs", "1", "--batch-size", "8"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 120
-    while time.time() < deadline and (not part.exists() or part.stat().st_size < 2000):
-        time.sleep(0.05)
+    wait_for_output(part)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     assert not target.exists()

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from test_cli import DANGJIAN, rows, run
+from conftest import wait_for_output, write_articles
 
 ALLIANCE = "园区十二家互不隶属单位党组织组建党建联盟，成员单位轮流担任轮值主席。"
 POST = "车间设立党员示范岗，党员带头攻坚技术难题。"
@@ -225,14 +226,11 @@ def _children(pid: int) -> list[int]:
 def test_sigterm_stops_the_workers_and_keeps_the_part_file_for_resume(tmp_path):
     data = tmp_path / "in.jsonl"
     n = 3000
-    data.write_text("".join(json.dumps({"id": f"r{i}", "text": ALLIANCE * 3}, ensure_ascii=False) + "\n"
-                            for i in range(n)), encoding="utf-8")
+    write_articles(data, ALLIANCE * 3, n)
     target, part = tmp_path / "out.jsonl", tmp_path / "out.jsonl.part"
     proc = subprocess.Popen([DANGJIAN, "score", str(data), "-o", str(target), "--jobs", "2", "--batch-size", "8"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    deadline = time.time() + 120
-    while time.time() < deadline and (not part.exists() or part.stat().st_size < 2000):
-        time.sleep(0.05)
+    wait_for_output(part)
     workers = _children(proc.pid)
     assert workers
     proc.send_signal(signal.SIGTERM)
