@@ -23,6 +23,7 @@ import numpy as np
 from ..features.normalize import normalize
 
 from .labels import LABELS
+from .literals import LiteralScanner
 
 __all__ = ["Rule", "RULES", "RuleSet", "rule", "POSITIVE", "NEGATIVE", "ABSTAIN",
            "rule_votes", "baseline_labels", "baseline_matrix", "rule_analysis"]
@@ -328,8 +329,9 @@ def job_rotation(text: str) -> re.Match | None:
 # ---- applying the rules ------------------------------------------------------------------
 
 class RuleSet:
-    """Rules applied together, fast: each gate string is looked for once per text, and only the
-    rules whose gate passes run their regular expressions.
+    """Rules applied together, fast: one scan finds which gate strings a text holds
+    (:class:`~dangjian.model.literals.LiteralScanner`), and only the rules with a gate present
+    (or without a gate) run their regular expressions; exact rules need not run theirs.
 
     >>> RuleSet(RULES).fired("园区成立党建联盟")[:1]
     [0]
@@ -338,14 +340,21 @@ class RuleSet:
     def __init__(self, rules: list[Rule]):
         self.rules = list(rules)
         self.gates = sorted({g for r in self.rules for g in r.gate})
-        index = {g: i for i, g in enumerate(self.gates)}
-        self._gate_ids = [tuple(index[g] for g in r.gate) for r in self.rules]
+        self._scanner = LiteralScanner(self.gates)
+        self._ungated = tuple(i for i, r in enumerate(self.rules) if not r.gate)
+        by_gate: dict[str, list[int]] = {g: [] for g in self.gates}
+        for i, r in enumerate(self.rules):
+            for g in r.gate:
+                by_gate[g].append(i)
+        self._rules_by_gate = {g: tuple(ids) for g, ids in by_gate.items()}
 
     def fired(self, text: str) -> list[int]:
         """Positions (in ``rules``) of the rules that fire on a normalized text, ascending."""
-        present = [g in text for g in self.gates]
-        return [i for i, (r, ids) in enumerate(zip(self.rules, self._gate_ids))
-                if (not ids or any(present[j] for j in ids)) and (r.exact or r.find(text) is not None)]
+        candidates = set(self._ungated)
+        for g in self._scanner.present(text):
+            candidates.update(self._rules_by_gate[g])
+        rules = self.rules
+        return [i for i in sorted(candidates) if rules[i].exact or rules[i].find(text) is not None]
 
 
 def rule_votes(text: str, normalized: bool = False) -> dict[str, int]:

@@ -79,8 +79,9 @@ class Tagger:
             for text in batch:
                 if not isinstance(text, str):
                     raise TypeError(f"expected str, got {type(text).__name__}")
-            for text in batch:
-                result = self._tagging(self.proba(text), threshold)
+            cleans, token_lists = zip(*map(self.prepare, batch))
+            for text, proba in zip(batch, self.linear.proba_many(list(cleans), list(token_lists))):
+                result = self._tagging(proba, threshold)
                 if evidence:
                     result = Tagging(result.labels, result.scores, explain(self, text, result.labels, k=k))
                 yield result

@@ -6,6 +6,7 @@ import sys
 
 import numpy as np
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from conftest import SEEDS, read_jsonl
 
@@ -32,6 +33,28 @@ def test_numpy_scores_equal_scikit_learn_predict_proba_on_the_whole_corpus(train
     ours = np.array([tagger.proba(t) for t in texts])
     assert ours.shape == reference.shape == (len(texts), 4)
     assert np.abs(ours - reference).max() < 1e-6
+    # The batch path that `tag_many` and `dangjian score` use: the same, batch by batch.
+    batched = np.array([[r.scores[lab] for lab in r.scores] for r in tagger.tag_many(texts, batch_size=128)])
+    assert np.abs(batched - reference).max() < 2e-6  # scores are rounded to 6 decimals
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.text(alphabet="党建联盟孵化站示范岗轮值主席成员单位牵头的了，。 \nABC12", max_size=60), max_size=6))
+def test_a_batch_scores_each_text_as_it_scores_alone(texts):
+    tagger = _shipped()
+    prepared = [tagger.prepare(t) for t in texts]
+    alone = np.array([tagger.linear.proba(c, k) for c, k in prepared]).reshape(len(texts), 4)
+    together = tagger.linear.proba_many([c for c, _ in prepared], [k for _, k in prepared])
+    assert together.shape == (len(texts), 4)
+    assert np.abs(together - alone).max(initial=0) < 1e-9
+
+
+def _shipped():
+    from dangjian import Tagger
+
+    if not hasattr(_shipped, "tagger"):
+        _shipped.tagger = Tagger.load()
+    return _shipped.tagger
 
 
 def test_the_shipped_model_scores_without_scikit_learn_scipy_or_pickle(tmp_path):

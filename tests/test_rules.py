@@ -95,12 +95,24 @@ def test_gates_never_change_what_a_rule_finds_on_the_corpus():
 from hypothesis import given, settings, strategies as st  # noqa: E402
 
 
+_GENERATED = st.lists(st.one_of(st.sampled_from(_gate_fragments()),
+                                st.text(alphabet="党员支部的和在年月，。、区市县中心站长副会", max_size=4)),
+                      max_size=25).map("".join)
+
+
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.one_of(st.sampled_from(_gate_fragments()), st.text(alphabet="党员支部的和在年月，。、区市县中心站长副会", max_size=4)),
-                max_size=25).map("".join))
+@given(_GENERATED)
 def test_gates_never_change_what_a_rule_finds_on_generated_text(text):
     for r in RULES:
         assert r.fires(text) == (r.find(text) is not None), r.name
+
+
+@settings(max_examples=300, deadline=None)
+@given(_GENERATED)
+def test_a_rule_set_fires_the_rules_that_fire_one_by_one_on_generated_text(text):
+    from dangjian.model.rules import RuleSet
+
+    assert RuleSet(RULES).fired(text) == [i for i, rule in enumerate(RULES) if rule.fires(text)]
 
 
 def test_a_rule_set_fires_exactly_the_rules_that_fire_one_by_one():
