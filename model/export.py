@@ -16,7 +16,7 @@ def _block(vectorizer) -> TfidfBlock:
     return TfidfBlock(vectorizer.analyzer, tuple(vectorizer.ngram_range), vocabulary, vectorizer.idf_.copy())
 
 
-def export_pipeline(pipeline, passage_window: int | None = None) -> LinearModel:
+def export_pipeline(pipeline) -> LinearModel:
     """The arrays of a fitted ``prepare → features → clf`` pipeline (see :mod:`dangjian.model.train`).
 
     Raises ``ValueError`` for a pipeline of another shape (other transformers or classifier).
@@ -35,4 +35,4 @@ def export_pipeline(pipeline, passage_window: int | None = None) -> LinearModel:
         raise ValueError(f"feature blocks must come in the order words, chars, rules; got {names}")
     coef = np.vstack([np.ravel(est.coef_) for est in clf.estimators_]).astype(np.float64)
     intercept = np.array([float(np.ravel(est.intercept_)[0]) for est in clf.estimators_])
-    return LinearModel(blocks, rule_names, coef, intercept, passage_window)
+    return LinearModel(blocks, rule_names, coef, intercept)

@@ -7,22 +7,23 @@ an l2 norm per TF-IDF block, the codebook rule votes, and one dot product per la
 ``tests/test_linear.py`` proves the probabilities equal scikit-learn's
 ``predict_proba`` on the whole corpus within 1e-6.
 
+A batch of texts (:meth:`LinearModel.proba_many`, what ``Tagger.tag_many`` and ``dangjian score``
+use) is scored with its numpy work done once for the batch, so a text costs one dictionary lookup
+per token and the rule scan in Python; the same tests prove a batch scores each text as it scores alone.
+
 A feature vector is the concatenation of blocks, in this order:
 
 - ``words``: TF-IDF over word n-grams of the token string (``TfidfVectorizer(token_pattern=r"\\S+",
   ngram_range=words.ngrams, sublinear_tf=True, norm="l2")``);
 - ``chars`` (optional): TF-IDF over character n-grams of the tokens joined without spaces;
 - ``rules``: one 0/1 column per keyword rule (:mod:`dangjian.model.rules`), fired on the normalized text.
-
-With ``passage_window`` set, a text is also scored passage by passage (windows of that many
-sentences, stepping one sentence) and each label's score is the larger of the whole text's
-and its best passage's: a practice named in one sentence of a long page still counts.
 """
 from __future__ import annotations
 
 import math
 from collections import Counter
 from dataclasses import dataclass
+from itertools import chain, repeat
 
 import numpy as np
 
@@ -64,28 +65,8 @@ class TfidfBlock:
         return [text[i:i + n] for n in range(lo, min(hi, len(text)) + 1) for i in range(len(text) - n + 1)]
 
     def _columns(self, token_string: str | list[str]) -> list[int | None]:
-        """The column of every n-gram (``None`` outside the vocabulary), in no particular order.
-
-        Word 1–2-grams, the default, take a faster road to the same columns: a bigram is looked up
-        by its pair of tokens (:meth:`_bigram_index`), so no "a b" string is built or hashed.
-        """
-        if self.analyzer != "word" or self.ngrams != (1, 2):
-            return list(map(self.vocabulary.get, self.terms(token_string)))
-        tokens = token_string.split() if isinstance(token_string, str) else token_string
-        columns = list(map(self.vocabulary.get, tokens))
-        columns.extend(map(self._bigram_index().get, zip(tokens, tokens[1:])))
-        return columns
-
-    def _bigram_index(self) -> dict[tuple[str, str], int]:
-        """(first token, second token) → column over the vocabulary's bigrams, built once."""
-        if not hasattr(self, "_bigrams"):
-            index: dict[tuple[str, str], int] = {}
-            for term, j in self.vocabulary.items():
-                first, space, second = term.partition(" ")
-                if space:
-                    index[first, second] = j
-            self._bigrams = index
-        return self._bigrams
+        """The column of every n-gram (``None`` outside the vocabulary), in no particular order."""
+        return list(map(self.vocabulary.get, self.terms(token_string)))
 
     def counts(self, token_string: str | list[str]) -> Counter:
         """Term frequency per column (in-vocabulary n-grams only) of one token string."""
@@ -100,26 +81,75 @@ class TfidfBlock:
 
     def transform_many(self, token_strings: list) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The l2-normalized sublinear TF-IDF rows of several token strings, as sparse triplets:
-        ``rows``, ``cols`` (int64) and ``values`` (the idf's dtype, float32 as scikit-learn), each (nnz,).
+        ``rows``, ``cols`` (int64) and ``values`` (the idf's dtype, float32 as scikit-learn), each (nnz,),
+        ordered by row, then column.
 
-        The numpy work is done once for the whole batch: a text costs a ``Counter``, not a dozen
-        small-array calls.
+        The numpy work is done once for the whole batch. Word 1–2-grams, the default, take the
+        fast road of :meth:`_word_counts`; other analyzers count each text's n-grams with a ``Counter``.
         """
-        cols: list[int] = []
-        tf: list[int] = []
-        lengths: list[int] = []
-        for tokens in token_strings:
-            counts = self.counts(tokens)
-            cols.extend(counts)
-            tf.extend(counts.values())
-            lengths.append(len(counts))
+        n = len(token_strings)
+        if self.analyzer == "word" and self.ngrams == (1, 2):
+            rows, cols, tf = self._word_counts(token_strings)
+        else:
+            counted = [self.counts(tokens) for tokens in token_strings]
+            rows = np.repeat(np.arange(n), [len(c) for c in counted])
+            cols = np.fromiter((j for c in counted for j in c), dtype=np.int64, count=len(rows))
+            tf = np.fromiter((f for c in counted for f in c.values()), dtype=np.int64, count=len(rows))
+            order = np.lexsort((cols, rows))
+            rows, cols, tf = rows[order], cols[order], tf[order]
         dtype = self.idf.dtype
-        cols_a = np.array(cols, dtype=np.int64)
-        rows = np.repeat(np.arange(len(lengths)), lengths)
-        values = (np.log(np.array(tf, dtype=dtype)) + 1) * self.idf[cols_a]
-        norms = np.sqrt(np.bincount(rows, weights=values * values, minlength=len(lengths)))
+        values = (np.log(tf.astype(dtype)) + 1) * self.idf[cols]
+        norms = np.sqrt(np.bincount(rows, weights=values * values, minlength=n))
         norms[norms == 0] = 1.0
-        return rows, cols_a, values / norms.astype(dtype)[rows]
+        return rows, cols, values / norms.astype(dtype)[rows]
+
+    def _word_counts(self, token_strings: list) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(rows, cols, tf)`` of the unigrams and bigrams in the vocabulary, for a batch of token lists.
+
+        Per text, only one dictionary lookup per token (token → token id) is done in Python. Unigram
+        columns are then an array lookup, bigram columns a binary search of the pair codes
+        ``first id × n_tokens + second id`` among the vocabulary's, and counting is one ``np.unique``.
+        """
+        token_id, unigram_column, pair_codes, pair_columns = self._word_index()
+        n_tokens = len(unigram_column) - 1
+        id_lists = [list(map(token_id.get, tokens.split() if isinstance(tokens, str) else tokens, repeat(-1)))
+                    for tokens in token_strings]
+        lengths = [len(ids) for ids in id_lists]
+        ids = np.fromiter(chain.from_iterable(id_lists), dtype=np.int64, count=sum(lengths))
+        text_of = np.repeat(np.arange(len(lengths)), lengths)
+        unigrams = unigram_column[ids]  # an unknown token (-1) reads the sentinel -1 at the end
+        known = unigrams >= 0
+        first, second = ids[:-1], ids[1:]
+        pairs = (text_of[:-1] == text_of[1:]) & (first >= 0) & (second >= 0)
+        codes = first[pairs] * n_tokens + second[pairs]
+        at = np.minimum(np.searchsorted(pair_codes, codes), max(len(pair_codes) - 1, 0))
+        found = pair_codes[at] == codes if len(pair_codes) else np.zeros(len(codes), dtype=bool)
+        rows = np.concatenate([text_of[known], text_of[:-1][pairs][found]])
+        cols = np.concatenate([unigrams[known], pair_columns[at[found]]])
+        width = len(self.idf)
+        cells, tf = np.unique(rows * width + cols, return_counts=True)
+        return cells // width, cells % width, tf
+
+    def _word_index(self) -> tuple[dict[str, int], np.ndarray, np.ndarray, np.ndarray]:
+        """Built once: token → id over every token of the vocabulary; unigram column by token id
+        (-1 for none, plus a trailing -1); the sorted pair codes of the bigrams and their columns."""
+        if not hasattr(self, "_words"):
+            token_id: dict[str, int] = {}
+            unigrams, bigrams = [], []
+            for term, j in self.vocabulary.items():
+                parts = term.split(" ")
+                for part in parts:
+                    token_id.setdefault(part, len(token_id))
+                (unigrams if len(parts) == 1 else bigrams).append((parts, j))
+            n_tokens = len(token_id)
+            unigram_column = np.full(n_tokens + 1, -1, dtype=np.int64)
+            for (token,), j in unigrams:
+                unigram_column[token_id[token]] = j
+            codes = np.array([token_id[a] * n_tokens + token_id[b] for (a, b), _ in bigrams], dtype=np.int64)
+            columns = np.array([j for _, j in bigrams], dtype=np.int64)
+            order = np.argsort(codes)
+            self._words = (token_id, unigram_column, codes[order], columns[order])
+        return self._words
 
 
 @dataclass
@@ -134,7 +164,6 @@ class LinearModel:
     rule_names: list[str]
     coef: np.ndarray
     intercept: np.ndarray
-    passage_window: int | None = None
 
     def __post_init__(self):
         from .rules import RULES, RuleSet

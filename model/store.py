@@ -5,7 +5,7 @@ Files of a model directory:
 - ``weights.npz``: ``coef`` (n_labels × n_features), ``intercept`` (n_labels,) and one
   ``idf_<block>`` array per TF-IDF block; read with ``numpy.load(allow_pickle=False)``;
 - ``vocabulary.json``: per TF-IDF block, its n-grams in column order;
-- ``card.json``: labels, thresholds, tokenizer, feature layout (blocks, rule names, passage window),
+- ``card.json``: labels, thresholds, tokenizer, feature layout (blocks, rule names),
   training data, library versions, metrics, and the sha256 of the two files above.
 
 :func:`load` refuses a directory whose files do not match the card's sha256. Nothing
@@ -85,7 +85,6 @@ def save(trained: "TrainedModel", out_dir: str | Path, *, training_data: dict, e
         "features": {
             "blocks": [{"name": n, "analyzer": b.analyzer, "ngrams": list(b.ngrams)} for n, b in zip(names, linear.blocks)],
             "rules": linear.rule_names,
-            "passage_window": linear.passage_window,
         },
         "config": {k: list(v) if isinstance(v, tuple) else v for k, v in config.items()},
         "training_data": training_data,
@@ -143,8 +142,9 @@ def load(model_dir: str | Path | None = None) -> tuple[LinearModel, dict]:
             terms = vocabulary[spec["name"]]
             blocks.append(TfidfBlock(spec["analyzer"], tuple(spec["ngrams"]),
                                      {t: j for j, t in enumerate(terms)}, arrays[f"idf_{spec['name']}"]))
-        linear = LinearModel(blocks, list(card["features"]["rules"]), arrays["coef"], arrays["intercept"],
-                             card["features"].get("passage_window"))
+        if card["features"].get("passage_window") is not None:
+            raise ValueError("it scores passages (passage_window), which this version does not do")
+        linear = LinearModel(blocks, list(card["features"]["rules"]), arrays["coef"], arrays["intercept"])
     except (KeyError, ValueError, OSError) as exc:
         raise ModelError(f"model {model_dir} cannot be read: {exc}") from None
     return linear, card

@@ -70,3 +70,22 @@ def test_the_shipped_model_scores_without_scikit_learn_scipy_or_pickle(tmp_path)
     out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["[]", "0"]
+
+
+_WORDS = ["党建", "联盟", "成员", "单位", "轮值", "主席", "的"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_WORDS + ["生僻", "x"]), max_size=12), max_size=5),
+       st.sets(st.sampled_from(_WORDS + [f"{a} {b}" for a in _WORDS for b in _WORDS]), max_size=40))
+def test_the_fast_word_counts_equal_counting_each_texts_ngrams(token_lists, terms):
+    """Unigram and bigram columns found through token ids equal looking up every n-gram string,
+    including bigrams of tokens that have no unigram column and tokens outside the vocabulary."""
+    from dangjian.model.linear import TfidfBlock
+
+    vocabulary = {term: j for j, term in enumerate(sorted(terms))}
+    block = TfidfBlock("word", (1, 2), vocabulary, np.ones(len(vocabulary), dtype=np.float32))
+    rows, cols, tf = block._word_counts(token_lists)
+    fast = {(int(r), int(c)): int(f) for r, c, f in zip(rows, cols, tf)}
+    slow = {(i, c): f for i, tokens in enumerate(token_lists) for c, f in block.counts(tokens).items()}
+    assert fast == slow
