@@ -242,7 +242,7 @@ class LinearModel:
             r, c, v = block.transform_many(token_lists)
             rows.append(r)
             cols.append(c + offset)
-            vals.append(v.astype(np.float64))
+            vals.append(v)
         fired = [self._rules.fired(clean) for clean in cleans]
         rows.append(np.repeat(np.arange(n), [len(f) for f in fired]))
         cols.append(np.array([i for f in fired for i in f], dtype=np.int64) + self._offsets[-1])
