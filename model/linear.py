@@ -21,6 +21,7 @@ A feature vector is the concatenation of blocks, in this order:
 from __future__ import annotations
 
 import math
+from array import array
 from collections import Counter
 from dataclasses import dataclass
 from itertools import chain, repeat
@@ -135,20 +136,23 @@ class TfidfBlock:
         (-1 for none, plus a trailing -1); the sorted pair codes of the bigrams and their columns."""
         if not hasattr(self, "_words"):
             token_id: dict[str, int] = {}
-            unigrams, bigrams = [], []
+            unigram_tokens, unigram_columns, pair_first, pair_second, pair_columns = (array("q") for _ in range(5))
             for term, j in self.vocabulary.items():
-                parts = term.split(" ")
-                for part in parts:
-                    token_id.setdefault(part, len(token_id))
-                (unigrams if len(parts) == 1 else bigrams).append((parts, j))
+                first, space, second = term.partition(" ")
+                a = token_id.setdefault(first, len(token_id))
+                if space:
+                    pair_first.append(a)
+                    pair_second.append(token_id.setdefault(second, len(token_id)))
+                    pair_columns.append(j)
+                else:
+                    unigram_tokens.append(a)
+                    unigram_columns.append(j)
             n_tokens = len(token_id)
             unigram_column = np.full(n_tokens + 1, -1, dtype=np.int64)
-            for (token,), j in unigrams:
-                unigram_column[token_id[token]] = j
-            codes = np.array([token_id[a] * n_tokens + token_id[b] for (a, b), _ in bigrams], dtype=np.int64)
-            columns = np.array([j for _, j in bigrams], dtype=np.int64)
+            unigram_column[np.frombuffer(unigram_tokens, dtype=np.int64)] = np.frombuffer(unigram_columns, dtype=np.int64)
+            codes = np.frombuffer(pair_first, dtype=np.int64) * n_tokens + np.frombuffer(pair_second, dtype=np.int64)
             order = np.argsort(codes)
-            self._words = (token_id, unigram_column, codes[order], columns[order])
+            self._words = (token_id, unigram_column, codes[order], np.frombuffer(pair_columns, dtype=np.int64)[order])
         return self._words
 
 
