@@ -166,3 +166,14 @@ def test_fast_fold_equals_the_translate_table(text):
     from dangjian.features.normalize import _fold, _fold_table
 
     assert _fold(text) == text.translate(_fold_table())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="党建联盟，。、 \nab1\u3000𠮷", max_size=40))
+def test_the_hard_wrap_pattern_removes_exactly_the_gaps_between_two_cjk_characters(text):
+    """The gap pattern is written gap-first for speed; it matches as "after CJK, a gap, before CJK"."""
+    import sys
+
+    module = sys.modules["dangjian.features.normalize"]
+    plain = re.compile(rf"(?<={module._CJK_OR_PUNCT})[ \n](?={module._CJK_OR_PUNCT})")
+    assert module._CJK_GAP.sub("", text) == plain.sub("", text)
