@@ -20,7 +20,6 @@ A feature vector is the concatenation of blocks, in this order:
 """
 from __future__ import annotations
 
-import math
 from array import array
 from collections import Counter
 from dataclasses import dataclass
@@ -74,11 +73,6 @@ class TfidfBlock:
         counts = Counter(self._columns(token_string))
         counts.pop(None, None)
         return counts
-
-    def transform_one(self, token_string: str | list[str]) -> tuple[np.ndarray, np.ndarray]:
-        """``(columns, values)`` of the l2-normalized sublinear TF-IDF row of one token string."""
-        rows, cols, values = self.transform_many([token_string])
-        return cols, values
 
     def transform_many(self, token_strings: list) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The l2-normalized sublinear TF-IDF rows of several token strings, as sparse triplets:
@@ -182,6 +176,7 @@ class LinearModel:
         self.n_features = self._offsets[-1] + len(self.rule_names)
         if self.coef.shape[1] != self.n_features:
             raise ValueError(f"coef has {self.coef.shape[1]} columns, the blocks and rules give {self.n_features}")
+        self._coef_by_feature = np.ascontiguousarray(self.coef.T)  # (n_features, n_labels): one row gather per feature
 
     def feature_names(self) -> tuple[np.ndarray, np.ndarray]:
         """Once per model: every column's name (an n-gram, or ``rule:NAME``) and whether it is a character n-gram."""
@@ -198,15 +193,23 @@ class LinearModel:
 
     def features(self, clean: str, tokens: str | list[str]) -> tuple[np.ndarray, np.ndarray]:
         """Sparse feature row ``(columns, values)`` of a normalized text and its tokens (a list, or joined by spaces)."""
-        cols, vals = [], []
+        _, cols, vals = self.sparse_rows([clean], [tokens])
+        return cols, vals
+
+    def sparse_rows(self, cleans: list[str], token_lists: list) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The feature rows of several texts as sparse triplets ``(rows, cols, values)``, each (nnz,):
+        every TF-IDF block, then the rules that fire."""
+        rows, cols, vals = [], [], []
         for offset, block in zip(self._offsets, self.blocks):
-            c, v = block.transform_one(tokens)
+            r, c, v = block.transform_many(token_lists)
+            rows.append(r)
             cols.append(c + offset)
             vals.append(v)
-        fired = self._rules.fired(clean)
-        cols.append(np.asarray(fired, dtype=np.int64) + self._offsets[-1])
-        vals.append(np.ones(len(fired)))
-        return np.concatenate(cols), np.concatenate(vals)
+        fired = [self._rules.fired(clean) for clean in cleans]
+        rows.append(np.repeat(np.arange(len(cleans)), [len(f) for f in fired]))
+        cols.append(np.array([i for f in fired for i in f], dtype=np.int64) + self._offsets[-1])
+        vals.append(np.ones(len(rows[-1])))
+        return np.concatenate(rows), np.concatenate(cols), np.concatenate(vals)
 
     def columns(self, clean: str, tokens: str | list[str], rules: list[int] | None = None) -> set[int]:
         """The feature columns a text has (no values): what evidence needs per sentence, cheaply.
@@ -222,40 +225,21 @@ class LinearModel:
         held.update(i + self._offsets[-1] for i, r in zip(positions, candidates) if r.fires(clean))
         return held
 
-    def decision(self, cols: np.ndarray, vals: np.ndarray) -> np.ndarray:
-        """Per-label logits (n_labels,) of one sparse feature row."""
-        if not hasattr(self, "_coef_by_feature"):  # (n_features, n_labels), C order: one row gather per feature
-            self._coef_by_feature = np.ascontiguousarray(self.coef.T)
-        return vals @ self._coef_by_feature[cols] + self.intercept
-
     def proba(self, clean: str, tokens: str | list[str]) -> np.ndarray:
         """Per-label probabilities (n_labels,) of the whole text."""
-        return sigmoid(self.decision(*self.features(clean, tokens)))
+        return self.proba_many([clean], [tokens])[0]
 
     def decision_many(self, cleans: list[str], token_lists: list) -> np.ndarray:
         """Per-label logits (n_texts, n_labels) of several normalized texts and their tokens.
 
-        The same sums as :meth:`decision` row by row, with the numpy work done once per batch:
+        ``x · coef[k] + intercept[k]`` for every text, with the numpy work done once per batch:
         each feature's weighted coefficients are added into its text's row with ``np.bincount``.
         """
-        n, n_labels = len(cleans), len(self.intercept)
-        if not hasattr(self, "_coef_by_feature"):
-            self._coef_by_feature = np.ascontiguousarray(self.coef.T)
-        rows, cols, vals = [], [], []
-        for offset, block in zip(self._offsets, self.blocks):
-            r, c, v = block.transform_many(token_lists)
-            rows.append(r)
-            cols.append(c + offset)
-            vals.append(v)
-        fired = [self._rules.fired(clean) for clean in cleans]
-        rows.append(np.repeat(np.arange(n), [len(f) for f in fired]))
-        cols.append(np.array([i for f in fired for i in f], dtype=np.int64) + self._offsets[-1])
-        vals.append(np.ones(len(rows[-1])))
-        rows_a, cols_a, vals_a = np.concatenate(rows), np.concatenate(cols), np.concatenate(vals)
-        weighted = self._coef_by_feature[cols_a] * vals_a[:, None]  # (nnz, n_labels)
-        logits = np.empty((n, n_labels))
-        for k in range(n_labels):
-            logits[:, k] = np.bincount(rows_a, weights=weighted[:, k], minlength=n)
+        rows, cols, vals = self.sparse_rows(cleans, token_lists)
+        weighted = self._coef_by_feature[cols] * vals[:, None]  # (nnz, n_labels)
+        logits = np.empty((len(cleans), len(self.intercept)))
+        for k in range(logits.shape[1]):
+            logits[:, k] = np.bincount(rows, weights=weighted[:, k], minlength=len(cleans))
         return logits + self.intercept
 
     def proba_many(self, cleans: list[str], token_lists: list) -> np.ndarray:
