@@ -277,7 +277,8 @@ def cmd_train(args) -> int:
     records, sources = load_sources(args.data or [], with_shipped=args.with_shipped_data or not args.data)
     train_set, dev_set = select_split(records, "train"), select_split(records, "dev")
     check_trainable(train_set, hint="" if args.with_shipped_data else "; add --with-shipped-data")
-    config = TrainConfig(C=args.C, folds=args.folds, seed=args.seed, tokenizer_backend=args.tokenizer)
+    config = TrainConfig(C=args.C, folds=args.folds, cv_repeats=args.cv_repeats, seed=args.seed,
+                         tokenizer_backend=args.tokenizer)
     print(f"dangjian: training on {len(train_set)} records from {len(sources)} file(s)…", file=sys.stderr)
     trained = train([r["text"] for r in train_set], label_matrix(train_set), config)
     extra = {}
@@ -730,6 +731,9 @@ def build_parser() -> argparse.ArgumentParser:
                     help="inverse regularization strength (default: %(default)s)")
     tr.add_argument("--folds", type=_number(int, 2, what="cross-validation needs 2 folds or more"), default=5,
                     help="cross-validation folds for thresholds (default: %(default)s)")
+    tr.add_argument("--cv-repeats", type=_number(int, 1, what="at least one cross-validation is needed"), default=3,
+                    help="fold assignments whose out-of-fold scores are pooled to choose the thresholds; "
+                         "more is steadier and slower (default: %(default)s)")
     tr.add_argument("--seed", type=int, default=0, help="random seed (default: %(default)s)")
     tr.add_argument("--tokenizer", choices=["jieba", "rjieba"], default="rjieba",
                     help="tokenizer backend, recorded in the card and used when scoring (default: %(default)s)")

@@ -18,7 +18,7 @@ def test_simulation_scores_every_strategy_and_budget_and_plots(tmp_path, small_c
     from dangjian.model.train import TrainConfig
 
     shipped, users = small_corpus[:80], small_corpus[80:104]
-    rows = bench.simulate(users, shipped, budgets=(4, 8), seeds=(0, 1), folds=2, config=TrainConfig(folds=2), jobs=1)
+    rows = bench.simulate(users, shipped, budgets=(4, 8), seeds=(0, 1), folds=2, config=TrainConfig(folds=2, cv_repeats=1), jobs=1)
     keys = {(r["strategy"], r["budget"], r["seed"]) for r in rows}
     assert keys == {(s, b, seed) for s, b in [("none", 0), ("suggest", 4), ("suggest", 8), ("random", 4),
                                                 ("random", 8)] for seed in (0, 1)}

@@ -258,7 +258,8 @@ def test_numeric_options_out_of_range_are_one_line_usage_errors(tmp_path, option
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt"]
 
 
-@pytest.mark.parametrize("command", [["explain", "-", "-k", "0"], ["train", "--folds", "1"], ["train", "--C", "0"]])
+@pytest.mark.parametrize("command", [["explain", "-", "-k", "0"], ["train", "--folds", "1"], ["train", "--C", "0"],
+                                     ["train", "--cv-repeats", "0"]])
 def test_other_commands_check_their_numbers_too(command):
     assert one_line_usage_error(run(*command, stdin=""))
 
