@@ -126,10 +126,12 @@ def split_sentences(text: str, max_chars: int = MAX_SENTENCE_CHARS) -> list[tupl
 MIN_SHARE = 0.1  # a sentence is evidence when it adds at least this fraction of the best sentence's share
 
 
-def explain(tagger, text: str, labels: list[str], k: int = 3, n_features: int = 8) -> dict[str, LabelEvidence]:
+def explain(tagger, text: str, labels: list[str], k: int = 3, n_features: int = 8,
+            prepared: tuple[str, list[str]] | None = None) -> dict[str, LabelEvidence]:
     """Evidence for each label in ``labels``: the top-``k`` sentences that raise its logit, and its top features.
 
-    ``tagger``: a :class:`~dangjian.model.tagger.Tagger`. A sentence's weight is its share of the
+    ``tagger``: a :class:`~dangjian.model.tagger.Tagger`; ``prepared``: ``tagger.prepare(text)`` when
+    the caller has it already. A sentence's weight is its share of the
     label's logit (see the module docstring); only sentences that raise it are returned: a positive
     share of at least ``MIN_SHARE`` times the best sentence's.
     """
@@ -137,7 +139,7 @@ def explain(tagger, text: str, labels: list[str], k: int = 3, n_features: int = 
     if not labels or not spans:
         return {lab: LabelEvidence(lab) for lab in labels}
     linear = tagger.linear
-    cols, vals = linear.features(*tagger.prepare(text))  # the features the document has
+    cols, vals = linear.features(*(prepared or tagger.prepare(text)))  # the features the document has
     position = {int(c): j for j, c in enumerate(cols)}
     held_by = []  # per sentence: positions (into cols) of the document features it contains
     rule_base = linear.n_features - len(linear.rule_names)

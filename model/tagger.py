@@ -79,11 +79,13 @@ class Tagger:
             for text in batch:
                 if not isinstance(text, str):
                     raise TypeError(f"expected str, got {type(text).__name__}")
-            cleans, token_lists = zip(*map(self.prepare, batch))
-            for text, proba in zip(batch, self.linear.proba_many(list(cleans), list(token_lists))):
+            prepared = list(map(self.prepare, batch))
+            probas = self.linear.proba_many([clean for clean, _ in prepared], [tokens for _, tokens in prepared])
+            for text, proba, text_prepared in zip(batch, probas, prepared):
                 result = self._tagging(proba, threshold)
                 if evidence:
-                    result = Tagging(result.labels, result.scores, explain(self, text, result.labels, k=k))
+                    reasons = explain(self, text, result.labels, k=k, prepared=text_prepared)
+                    result = Tagging(result.labels, result.scores, reasons)
                 yield result
 
     def prepare(self, text: str) -> tuple[str, list[str]]:
