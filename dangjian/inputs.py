@@ -189,37 +189,67 @@ def _record(obj: dict, fallback_id: str, f: _Fields, encoding: str | None) -> Re
     return Record(rec_id, text, encoding=encoding)
 
 
-def _check_first_object(obj: dict, source: str, f: _Fields) -> None:
-    """The first record of a file names the fields the rest will have: a wrong field is a usage error."""
-    missing = [(opt, name) for opt, name in (("--text-field", f.text_field), ("--id-field", f.id_field))
-               if name is not None and name not in obj]
-    if missing:
-        opt, name = missing[0]
-        raise InputError(f"{source}: the first record has no field {name!r} (fields: "
-                         f"{', '.join(map(str, obj)) or 'none'}); name the right one with {opt}")
+FIELD_LOOKAHEAD = 1000  # records of a JSON/JSONL file read ahead for one that holds the named fields
+
+
+def _fields_checked(records: Iterator[tuple[Record, dict | None]], source: str, f: _Fields) -> Iterator[Record]:
+    """The records of one file, in order, once one of its first :data:`FIELD_LOOKAHEAD` objects holds
+    the named fields (the text field, and the id field when named): a field no record has is a usage
+    error (:class:`InputError`). A record without the text field is that record's error only.
+
+    ``records``: each record with the JSON object it came from (``None`` for a line that was no object).
+    """
+    required = [(opt, name) for opt, name in (("--text-field", f.text_field), ("--id-field", f.id_field))
+                if name is not None]
+    waiting: list[Record] = []
+    fields_seen: dict[str, None] = {}
+    objects = 0
+    for record, obj in records:
+        if waiting is None:
+            yield record
+            continue
+        waiting.append(record)
+        if obj is None:
+            continue
+        objects += 1
+        if all(name in obj for _, name in required):
+            yield from waiting
+            waiting = None
+            continue
+        fields_seen.update(dict.fromkeys(map(str, obj)))
+        if objects >= FIELD_LOOKAHEAD:
+            break
+    if waiting is None:
+        return
+    if objects:
+        opt, name = next(((o, n) for o, n in required if n not in fields_seen), required[0])
+        first = "the first record" if objects == 1 else f"none of the first {objects} records"
+        raise InputError(f"{source}: {first} has {'no' if objects == 1 else 'a'} field {name!r} (fields: "
+                         f"{', '.join(fields_seen) or 'none'}); name the right one with {opt}")
+    yield from waiting
 
 
 def _read_jsonl(handle: IO[bytes], source: str, f: _Fields) -> Iterator[Record]:
-    first = True
+    return _fields_checked(_jsonl_records(handle, source, f), source, f)
+
+
+def _jsonl_records(handle: IO[bytes], source: str, f: _Fields) -> Iterator[tuple[Record, dict | None]]:
     for line in iter_lines(handle, max_line_bytes=f.max_bytes + 65536):
         fallback_id = f"{source}:{line.number}"
         if line.error:
-            yield Record(fallback_id, error=f"line {line.number}: {line.error}")
+            yield Record(fallback_id, error=f"line {line.number}: {line.error}"), None
             continue
         if not line.text.strip():
             continue
         try:
             obj = json.loads(line.text)
         except json.JSONDecodeError as exc:
-            yield Record(fallback_id, error=f"invalid JSON: {exc.msg}", encoding=line.encoding)
+            yield Record(fallback_id, error=f"invalid JSON: {exc.msg}", encoding=line.encoding), None
             continue
         if not isinstance(obj, dict):
-            yield Record(fallback_id, error="a JSON line must be an object", encoding=line.encoding)
+            yield Record(fallback_id, error="a JSON line must be an object", encoding=line.encoding), None
             continue
-        if first:
-            _check_first_object(obj, source, f)
-            first = False
-        yield _record(obj, fallback_id, f, line.encoding)
+        yield _record(obj, fallback_id, f, line.encoding), obj
 
 
 def _read_json(handle: IO[bytes], source: str, f: _Fields) -> Iterator[Record]:
@@ -234,16 +264,10 @@ def _read_json(handle: IO[bytes], source: str, f: _Fields) -> Iterator[Record]:
         yield Record(source, error=f"invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})")
         return
     items = value if isinstance(value, list) else [value]
-    first = True
-    for index, obj in enumerate(items):
-        fallback_id = f"{source}[{index}]"
-        if not isinstance(obj, dict):
-            yield Record(fallback_id, error="a JSON record must be an object", encoding=encoding)
-            continue
-        if first:
-            _check_first_object(obj, source, f)
-            first = False
-        yield _record(obj, fallback_id, f, encoding)
+    yield from _fields_checked(
+        ((_record(obj, f"{source}[{i}]", f, encoding), obj) if isinstance(obj, dict)
+         else (Record(f"{source}[{i}]", error="a JSON record must be an object", encoding=encoding), None)
+         for i, obj in enumerate(items)), source, f)
 
 
 def _scan_csv_line(line: str, in_quotes: bool, at_field_start: bool, delimiter: str) -> tuple[bool, bool]:
@@ -393,7 +417,7 @@ def _common_root(inputs: list[str]) -> str | None:
 def check_inputs(inputs: Iterable[str], *, id_field: str | None = None, text_field: str = "text",
                  max_bytes: int = DEFAULT_MAX_BYTES) -> None:
     """Raise :class:`InputError` for what would stop a run: a missing input path, a records file
-    given as an input whose header or first record lacks the named fields. (A records file found in
+    given as an input whose header, or every one of whose first records, lacks the named fields. (A records file found in
     a directory with such a problem is one error row instead.)"""
     fields = _Fields(id_field, text_field, max_bytes)
     for item in inputs:

@@ -165,6 +165,31 @@ def test_a_quote_that_never_closes_is_one_error_row_and_the_lines_after_it_are_r
     assert "never closes" in got[1].error and got[3].text == POST
 
 
+@pytest.mark.parametrize("suffix", ["jsonl", "json"])
+def test_a_record_without_text_is_its_own_error_wherever_it_stands(tmp_path, suffix):
+    """Only a field that none of a file's records has is a usage error; the first record lacking it is not."""
+    objects = [{"id": "x1", "title": "无正文"}, {"id": "x2", "text": POST}, {"id": "x3", "text": None},
+               {"id": "x4", "text": POST}]
+    path = tmp_path / f"x.{suffix}"
+    if suffix == "jsonl":
+        path.write_bytes(b"{broken\n" + "".join(json.dumps(o, ensure_ascii=False) + "\n" for o in objects).encode())
+    else:
+        path.write_text(json.dumps([7] + objects, ensure_ascii=False), encoding="utf-8")
+    got = records(path)
+    assert [r.id for r in got][-4:] == ["x1", "x2", "x3", "x4"] and len(got) == 5
+    assert got[0].error and "text" in got[1].error and "text" in got[3].error
+    assert got[2].text == got[4].text == POST
+
+
+def test_a_field_missing_from_every_record_read_ahead_is_an_input_error(tmp_path):
+    from dangjian.inputs import FIELD_LOOKAHEAD
+
+    lines = [json.dumps({"id": f"a{i}", "body": POST}) for i in range(FIELD_LOOKAHEAD)]
+    (tmp_path / "x.jsonl").write_text("\n".join(lines + [json.dumps({"id": "late", "text": POST})]) + "\n")
+    with pytest.raises(InputError, match=f"none of the first {FIELD_LOOKAHEAD} records has a field 'text'"):
+        records(tmp_path / "x.jsonl")
+
+
 def test_a_missing_column_or_field_is_an_input_error(tmp_path):
     (tmp_path / "x.csv").write_text(f"url,body\nu1,{POST}\n", encoding="utf-8")
     (tmp_path / "x.jsonl").write_text(json.dumps({"url": "u1", "body": POST}) + "\n", encoding="utf-8")
