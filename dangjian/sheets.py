@@ -18,6 +18,7 @@ sheet, row and column, as the spreadsheet shows them.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 import tempfile
@@ -195,6 +196,20 @@ def _write_xlsx(rows: list[dict], path: Path, about: dict) -> None:
 # ---- reading ---------------------------------------------------------------------------------------
 
 
+def _decoded(path: Path, head: int | None = None) -> str:
+    """A CSV or JSONL sheet's text (its first ``head`` bytes only, if given), decoded by the policy
+    every reader follows (:func:`dangjian.features.decoding.decode_text`: UTF-8 with or without BOM,
+    UTF-16, GB18030 as Excel saves CSV on Chinese Windows, Big5). Raises :class:`SheetError` when none fits."""
+    from .features.decoding import DecodeError, decode_text
+
+    with path.open("rb") as handle:
+        data = handle.read(head) if head else handle.read()
+    try:
+        return decode_text(data)[0]
+    except DecodeError as exc:
+        raise SheetError(f"{path}: cannot decode the sheet ({exc})") from None
+
+
 def is_sheet(path: str | Path) -> bool:
     """True for an ``.xlsx`` file, or a ``.csv``/``.jsonl`` whose first row has every label column."""
     path = Path(path)
@@ -204,9 +219,8 @@ def is_sheet(path: str | Path) -> bool:
     if suffix not in (".csv", ".jsonl") or not path.is_file():
         return False
     try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            first = handle.readline()
-    except (OSError, UnicodeDecodeError):
+        first = _decoded(path, head=65536).split("\n", 1)[0]
+    except (OSError, SheetError):
         return False
     if suffix == ".csv":
         header = next(csv.reader([first]), [])
@@ -233,25 +247,23 @@ def _raw_rows(path: Path) -> tuple[str, list[str], Iterator[tuple[int, list]]]:
         header = [str(c).strip() if c is not None else "" for c in next(rows, ())]
         return f"{path}, sheet {sheet.title!r}", header, ((n, list(r)) for n, r in enumerate(rows, 2))
     if suffix == ".csv":
-        handle = path.open(encoding="utf-8-sig", newline="")
-        reader = csv.reader(handle)
+        reader = csv.reader(io.StringIO(_decoded(path), newline=""))
         try:
             header = [c.strip() for c in next(reader, [])]
-        except (csv.Error, UnicodeDecodeError) as exc:
+        except csv.Error as exc:
             raise SheetError(f"{path}: cannot read the CSV header ({exc})") from None
 
         def csv_rows():  # numbered as Excel shows them: one row a record, whatever newlines its cells hold
             number = 1
-            with handle:
-                try:
-                    for number, row in enumerate(reader, 2):
-                        yield number, row
-                except (csv.Error, UnicodeDecodeError) as exc:
-                    raise SheetError(f"{path}, row {number + 1}: unreadable CSV ({exc})") from None
+            try:
+                for number, row in enumerate(reader, 2):
+                    yield number, row
+            except csv.Error as exc:
+                raise SheetError(f"{path}, row {number + 1}: unreadable CSV ({exc})") from None
 
         return str(path), header, csv_rows()
     # JSON lines: the keys of the first object are the header
-    lines = path.read_text(encoding="utf-8-sig").split("\n")  # not splitlines(): U+0085, U+2028 may be inside a text
+    lines = _decoded(path).split("\n")  # not splitlines(): U+0085, U+2028 may be inside a text
     objects = []
     for lineno, line in enumerate(lines, 1):
         if not line.strip():

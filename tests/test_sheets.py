@@ -33,6 +33,26 @@ def test_a_written_sheet_reads_back_with_its_labels(tmp_path, suffix):
                                                        for r in rows]
 
 
+@pytest.mark.parametrize("encoding", ["gb18030", "utf-16"])
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl"])
+def test_a_sheet_saved_in_a_legacy_encoding_reads_as_the_original(tmp_path, suffix, encoding):
+    """Excel on Chinese Windows saves CSV as GBK; every reader decodes sheets by the one policy."""
+    original = tmp_path / f"sheet{suffix}"
+    write_sheet([row("a", "園區黨建聯盟成立", ["联盟"]), row("b", "社區設立黨員示範崗", ["示范岗"])], original)
+    resaved = tmp_path / f"resaved{suffix}"
+    resaved.write_bytes(original.read_text(encoding="utf-8-sig").encode(encoding))
+    assert is_sheet(resaved)
+    assert [(r.id, r.text, r.labels) for r in read_sheet(resaved)] == \
+        [(r.id, r.text, r.labels) for r in read_sheet(original)]
+
+
+def test_a_sheet_in_no_known_encoding_is_one_line(tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_bytes(b"id,text," + ",".join(LABELS).encode() + b"\n\x80\xff\xfe\x81\x00,\xff\n")
+    with pytest.raises(SheetError, match="cannot decode"):
+        read_sheet(path)
+
+
 def test_xlsx_has_the_columns_a_coder_needs_and_an_about_sheet(tmp_path):
     path = tmp_path / "s.xlsx"
     write_sheet([row("a", "文本", ["联盟"])], path, about={"strategy": "test strategy"})
