@@ -5,7 +5,6 @@ import argparse
 import json
 import os
 import sys
-import tempfile
 import time
 import warnings
 from contextlib import contextmanager
@@ -125,31 +124,16 @@ def _warning_line(message, category, filename, lineno, file=None, line=None):
 
 @contextmanager
 def _output(path: str | None):  # for single documents (evaluate --json); score uses outputs.Writer
-    """Yield a text stream; a regular file is written to a temporary name and renamed when complete,
-    anything else (a device, FIFO, symlink) is written into."""
-    from .outputs import _is_replaceable
+    """Yield a text stream: stdout for ``None`` or ``-``, else the file, written as
+    :func:`dangjian.outputs.replaced_when_complete` says."""
+    from .outputs import replaced_when_complete
 
     if path in (None, "-"):
         yield sys.stdout
         sys.stdout.flush()
         return
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if not _is_replaceable(target):
-        with target.open("w", encoding="utf-8") as handle:
-            yield handle
-        return
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            yield handle
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; the result is an ordinary file
-        os.replace(tmp, target)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    with replaced_when_complete(path) as target, target.open("w", encoding="utf-8") as handle:
+        yield handle
 
 
 class Terminated(KeyboardInterrupt):

@@ -19,9 +19,11 @@ import json
 import os
 import stat
 import sys
+import tempfile
 from collections import Counter
+from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
+from typing import IO, Iterator
 
 from .model.labels import LABELS
 
@@ -93,6 +95,30 @@ def done_ids(lines: list[str], fmt: str) -> Counter:
         return Counter(json.loads(line)["id"] for line in lines if line.strip())
     rows = list(csv.reader(lines))
     return Counter(_unsafe(row[0]) for row in rows[1:] if row)
+
+
+@contextmanager
+def replaced_when_complete(path: str | Path) -> Iterator[Path]:
+    """The path to write ``path``'s new content to: a temporary file beside it, renamed over ``path``
+    when the block completes and removed if it fails, so a reader never sees half a file. Missing
+    parent directories are made; the file gets an ordinary file's permissions (``0o666`` less the
+    umask). A device, FIFO or symlink is never replaced: it is written in place (``path`` is yielded)."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if not _is_replaceable(target):
+        yield target
+        return
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private
+        os.replace(tmp, target)
+    except BaseException:
+        os.unlink(tmp)
+        raise
 
 
 def _is_replaceable(path: Path) -> bool:

@@ -20,8 +20,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -116,15 +114,10 @@ def write_sheet(rows: Iterable[dict], path: str | Path | None, fmt: str | None =
             sys.stdout.write(json.dumps({c: row.get(c, "") for c in COLUMNS}, ensure_ascii=False) + "\n")
         sys.stdout.flush()
         return len(rows)
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent or ".")
-    os.close(fd)
-    try:
-        {"xlsx": _write_xlsx, "csv": _write_csv, "jsonl": _write_jsonl}[fmt](rows, Path(tmp), about or {})
-        os.replace(tmp, target)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    from .outputs import replaced_when_complete
+
+    with replaced_when_complete(path) as target:
+        {"xlsx": _write_xlsx, "csv": _write_csv, "jsonl": _write_jsonl}[fmt](rows, target, about or {})
     return len(rows)
 
 

@@ -174,3 +174,19 @@ def test_a_text_with_line_separators_survives_a_jsonl_sheet(tmp_path):
     text = "0\x85党建联盟\u2028成员单位\u2029轮值"
     write_sheet([row("id1", text, ["联盟"])], path)
     assert read_sheet(path)[0].text == text
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv", ".jsonl"])
+def test_a_sheet_goes_into_new_folders_as_an_ordinary_file_and_through_a_symlink(tmp_path, suffix):
+    import os
+
+    path = tmp_path / "new" / "folder" / f"sheet{suffix}"
+    write_sheet([row("a", "园区党建联盟成立", ["联盟"])], path)
+    umask = os.umask(0)
+    os.umask(umask)
+    assert path.stat().st_mode & 0o777 == 0o666 & ~umask  # a coder beside you can read it, as score's output
+    link = tmp_path / f"link{suffix}"
+    link.symlink_to(path)
+    write_sheet([row("b", "社区设立党员示范岗", ["示范岗"])], link)
+    assert link.is_symlink() and [r.id for r in read_sheet(path)] == ["b"]
+    assert sorted(p.name for p in path.parent.iterdir()) == [f"sheet{suffix}"]  # no part file left
