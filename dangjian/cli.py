@@ -415,6 +415,13 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"dangjian: error: {message} (see `{self.prog} --help`)\n")
 
 
+def _existing_path(text: str) -> str:
+    """An argparse type for a file or directory that must exist: else a one-line usage error."""
+    if not os.path.lexists(text):
+        raise argparse.ArgumentTypeError(f"no such file or directory: {text}")
+    return text
+
+
 def _number(kind, low=None, high=None, low_open=False, what=""):
     """An argparse type: a ``kind`` number within bounds, else a one-line usage error."""
 
@@ -629,8 +636,8 @@ def add_adaptation_commands(sub) -> None:
     sg.add_argument("-n", type=int, default=50, metavar="N", help="articles to suggest (default: %(default)s)")
     sg.add_argument("-o", "--output", metavar="SHEET", help="review sheet: .xlsx, .csv or .jsonl (default: JSON lines on stdout)")
     sg.add_argument("--format", choices=["xlsx", "csv", "jsonl"], help="sheet format (default: by SHEET's extension)")
-    sg.add_argument("--exclude", nargs="+", metavar="FILE", help="leave out ids already in these sheets, JSONL files or review databases")
-    sg.add_argument("--model", metavar="DIR", help="model directory (default: the shipped model)")
+    sg.add_argument("--exclude", nargs="+", metavar="FILE", type=_existing_path, help="leave out ids already in these sheets, JSONL files or review databases")
+    sg.add_argument("--model", metavar="DIR", type=_existing_path, help="model directory (default: the shipped model)")
     sg.add_argument("--stdin-format", choices=["jsonl", "csv"], default="jsonl", help="format of - on stdin (default: %(default)s)")
     _add_reading_options(sg)
     sg.set_defaults(func=cmd_suggest)
@@ -643,7 +650,7 @@ def add_adaptation_commands(sub) -> None:
     rv.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: a free one, printed)")
     rv.add_argument("--order", choices=["auto", "suggest", "input"], default="auto",
                     help="review order: suggest's, or the input's (default: input for review sheets, else suggest)")
-    rv.add_argument("--model", metavar="DIR", help="model directory (default: the shipped model)")
+    rv.add_argument("--model", metavar="DIR", type=_existing_path, help="model directory (default: the shipped model)")
     rv.add_argument("--export", metavar="SHEET", help="write the decisions (of --coder, else all) as a review sheet and exit")
     rv.add_argument("--open", action="store_true", help="open the page in the web browser")
     _add_reading_options(rv)
@@ -651,12 +658,12 @@ def add_adaptation_commands(sub) -> None:
 
     ag = sub.add_parser("agreement", help="Cohen's/Fleiss' kappa per label between coders",
                         description=AGREEMENT_HELP, formatter_class=raw)
-    ag.add_argument("inputs", nargs="+", metavar="SHEET_OR_DB", help="review sheets (.xlsx/.csv/.jsonl) or review databases (.sqlite)")
+    ag.add_argument("inputs", nargs="+", metavar="SHEET_OR_DB", type=_existing_path, help="review sheets (.xlsx/.csv/.jsonl) or review databases (.sqlite)")
     ag.set_defaults(func=cmd_agreement)
 
     cl = sub.add_parser("check-labels", help="list labels a cross-validated model disagrees with",
                         description=CHECK_LABELS_HELP, formatter_class=raw)
-    cl.add_argument("input", metavar="FILE", help="labelled data: review sheet (.xlsx/.csv) or JSONL")
+    cl.add_argument("input", metavar="FILE", type=_existing_path, help="labelled data: review sheet (.xlsx/.csv) or JSONL")
     cl.add_argument("--with-shipped-data", action="store_true", help="add the shipped data to every training fold")
     cl.add_argument("--folds", type=int, default=5, help="cross-validation folds (default: %(default)s)")
     cl.add_argument("-n", type=int, default=20, metavar="N", help="disagreements to list (default: %(default)s)")
@@ -682,7 +689,7 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("inputs", nargs="+", metavar="INPUT",
                        help="text file, HTML page, records file (.jsonl/.ndjson/.json/.csv/.tsv), directory, or - for stdin")
     score.add_argument("-o", "--output", metavar="OUT", help="write here instead of stdout (.jsonl, .csv or .xlsx)")
-    score.add_argument("--model", metavar="DIR", help="model directory (default: the shipped model)")
+    score.add_argument("--model", metavar="DIR", type=_existing_path, help="model directory (default: the shipped model)")
     score.add_argument("--threshold", type=_PROBABILITY, metavar="P", help="one threshold (0 to 1) for all labels instead of the card's")
     score.add_argument("--evidence", action="store_true", help="add each label's evidence sentences and terms")
     score.add_argument("--format", choices=FORMATS, help="output format (default: by OUT's extension, else jsonl)")
@@ -704,11 +711,11 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--id-field", metavar="NAME", help="id field/column of a records file (default: id, if present)")
     ex.add_argument("--text-field", default="text", metavar="NAME", help="text field/column of a records file (default: %(default)s)")
     ex.add_argument("-k", type=_POSITIVE, default=3, help="evidence sentences per label (default: %(default)s)")
-    ex.add_argument("--model", metavar="DIR", help="model directory (default: the shipped model)")
+    ex.add_argument("--model", metavar="DIR", type=_existing_path, help="model directory (default: the shipped model)")
     ex.set_defaults(func=cmd_explain)
 
     tr = sub.add_parser("train", help="train a model and write it with its card", description=TRAIN_HELP, formatter_class=raw)
-    tr.add_argument("--data", nargs="+", metavar="FILE", help="labelled JSONL files or review sheets (.xlsx/.csv) (default: the data shipped with the package)")
+    tr.add_argument("--data", nargs="+", metavar="FILE", type=_existing_path, help="labelled JSONL files or review sheets (.xlsx/.csv) (default: the data shipped with the package)")
     tr.add_argument("--with-shipped-data", action="store_true", help="train on --data plus the data shipped with the package")
     tr.add_argument("-o", "--output", default="dangjian-model", metavar="MODEL_DIR", help="output directory (default: %(default)s)")
     tr.add_argument("--C", type=_number(float, 0.0, low_open=True, what="C must be above 0"), default=10.0,
@@ -724,10 +731,10 @@ def build_parser() -> argparse.ArgumentParser:
     tr.set_defaults(func=cmd_train)
 
     ev = sub.add_parser("evaluate", help="model and keyword baseline on labelled data", description=EVALUATE_HELP, formatter_class=raw)
-    ev.add_argument("--data", nargs="+", metavar="FILE", help="labelled JSONL files (default: the data shipped with the package)")
+    ev.add_argument("--data", nargs="+", metavar="FILE", type=_existing_path, help="labelled JSONL files (default: the data shipped with the package)")
     ev.add_argument("--split", help="which split to evaluate: dev, train or all "
                     "(default: all with --data, dev of the shipped data without)")
-    ev.add_argument("--model", metavar="DIR", help="model directory (default: the shipped model)")
+    ev.add_argument("--model", metavar="DIR", type=_existing_path, help="model directory (default: the shipped model)")
     ev.add_argument("--rules", action="store_true",
                     help="also print each keyword rule's coverage, overlaps, conflicts, precision and recall")
     ev.add_argument("--json", metavar="OUT", help="write the full result (intervals, curves, sweeps, per-record rows, "
@@ -739,9 +746,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     rp = sub.add_parser("report", help="the evaluation notebook on your data and model, as HTML",
                         description=REPORT_HELP, formatter_class=raw)
-    rp.add_argument("--data", nargs="+", metavar="FILE",
+    rp.add_argument("--data", nargs="+", metavar="FILE", type=_existing_path,
                     help="labelled JSONL files (default: realdev when found, else the shipped dev split)")
-    rp.add_argument("--model", metavar="DIR", help="model directory (default: the shipped model)")
+    rp.add_argument("--model", metavar="DIR", type=_existing_path, help="model directory (default: the shipped model)")
     rp.add_argument("-o", "--output", default="report.html", metavar="OUT",
                     help="HTML page, or .ipynb for the executed notebook (default: %(default)s)")
     rp.add_argument("--resamples", type=int, default=1000, metavar="N",

@@ -264,6 +264,16 @@ def test_other_commands_check_their_numbers_too(command):
     assert one_line_usage_error(run(*command, stdin=""))
 
 
+@pytest.mark.parametrize("command", [["evaluate", "--data", "NOSUCH"], ["train", "--data", "NOSUCH"],
+                                     ["agreement", "NOSUCH", "NOSUCH2"], ["check-labels", "NOSUCH"],
+                                     ["score", "-", "--model", "NOSUCH"], ["report", "--data", "NOSUCH"],
+                                     ["suggest", "-", "--exclude", "NOSUCH"]])
+def test_a_missing_path_is_a_one_line_usage_error_in_every_command(tmp_path, command):
+    out = run(*[str(tmp_path / c) if c.startswith("NOSUCH") else c for c in command], stdin="")
+    assert one_line_usage_error(out), out.stderr
+    assert "no such file or directory" in out.stderr
+
+
 @pytest.mark.parametrize("options", [["--text-field", "body"], ["--id-field", "url"]])
 @pytest.mark.parametrize("kind", ["csv", "jsonl", "stdin-csv"])
 def test_a_missing_column_is_a_usage_error_with_no_output_file(tmp_path, kind, options):
