@@ -67,18 +67,26 @@ class Tagger:
         ``threshold`` overrides the per-label thresholds. With ``evidence=True``
         each predicted label gets up to ``k`` passages (with offsets into
         ``text``) and its top weighted features: see :mod:`dangjian.model.evidence`.
-        Raises ``TypeError`` for anything but a ``str``.
+        Raises ``TypeError`` for anything but a ``str``, ``ValueError`` for a threshold outside [0, 1].
         """
         return next(self.tag_many([text], threshold=threshold, evidence=evidence, k=k))
 
     def tag_many(self, texts: Iterable[str], batch_size: int = DEFAULT_BATCH_SIZE, threshold: float | None = None,
                  evidence: bool = False, k: int = 3) -> Iterator[Tagging]:
-        """Lazily tag an iterable of texts, in order, ``batch_size`` at a time."""
+        """Lazily tag an iterable of texts, in order, ``batch_size`` at a time.
+
+        Raises ``TypeError`` naming the position of a text that is not a ``str`` (the texts of
+        earlier batches have been yielded by then), ``ValueError`` for a threshold outside [0, 1].
+        """
+        if threshold is not None and not 0.0 <= threshold <= 1.0:
+            raise ValueError(f"threshold must be between 0 and 1, got {threshold}")
         iterator = iter(texts)
+        done = 0
         while batch := list(islice(iterator, batch_size)):
-            for text in batch:
+            for position, text in enumerate(batch, done):
                 if not isinstance(text, str):
-                    raise TypeError(f"expected str, got {type(text).__name__}")
+                    raise TypeError(f"text {position}: expected str, got {type(text).__name__}")
+            done += len(batch)
             prepared = list(map(self.prepare, batch))
             probas = self.linear.proba_many([clean for clean, _ in prepared], [tokens for _, tokens in prepared])
             for text, proba, text_prepared in zip(batch, probas, prepared):

@@ -51,3 +51,16 @@ def test_tag_many_streams_in_order(tagger):
 def test_non_text_is_a_type_error(tagger):
     with pytest.raises(TypeError):
         tagger.tag(None)
+
+
+def test_a_non_text_in_a_stream_is_named_by_its_position(tagger):
+    stream = tagger.tag_many(["党员示范岗", "孵化站", "", None, "联盟"], batch_size=2)
+    assert len([next(stream), next(stream)]) == 2  # the first batch is tagged
+    with pytest.raises(TypeError, match="text 3: expected str, got NoneType"):
+        list(stream)
+
+
+@pytest.mark.parametrize("threshold", [-0.1, 1.5, 2])
+def test_a_threshold_outside_zero_to_one_is_refused_as_the_cli_refuses_it(tagger, threshold):
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        tagger.tag("党建联盟", threshold=threshold)
