@@ -8,6 +8,12 @@
    them that decodes — are scored as Chinese by character frequency (:func:`plausibility`), and the
    more plausible wins. A reading below :data:`PLAUSIBLE` (garbage, Latin-1, Shift-JIS, …) is
    refused: :class:`DecodeError`, never garbage.
+4. Else a text that is UTF-8 or GB18030 but for a few damaged bytes (a stray byte of a scraped
+   page, a byte lost in a copy) is read with each damaged spot as U+FFFD, which normalization
+   drops, and reported as ``utf-8 (repaired)`` or ``gb18030 (repaired)``: at most one damaged
+   spot per :data:`BYTES_PER_REPAIR` bytes, at least :data:`HAN_PER_REPAIR` Chinese characters per
+   damaged spot, and the reading must be plausible Chinese. A whole
+   article is not lost to one bad byte, and nothing a stricter rule reads is read differently.
 
 The rules beat charset-normalizer on a sweep of the corpus encoded every way, short titles included
 (``python bench/encoding_sweep.py`` prints the table; figures in the README). Character
@@ -26,13 +32,14 @@ from __future__ import annotations
 
 import codecs
 import math
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from typing import IO, Iterator
 
 __all__ = ["decode_text", "iter_lines", "Line", "sniff_bom", "plausibility", "DecodeError", "PLAUSIBLE",
-           "LEGACY_ENCODINGS"]
+           "LEGACY_ENCODINGS", "BYTES_PER_REPAIR", "HAN_PER_REPAIR"]
 
 # Longest first: the UTF-32 LE mark begins with the UTF-16 LE one.
 _BOMS = (
@@ -47,6 +54,12 @@ LEGACY_ENCODINGS = (("gb18030",), ("big5", "cp950", "big5hkscs"))
 # Mean log-probability per character below which a reading is not Chinese text. Measured by
 # bench/encoding_sweep.py: corpus texts and titles score above -9, misreadings below -12.
 PLAUSIBLE = -11.0
+# Rule 4: at most one damaged spot (a run read as U+FFFD) per this many bytes, and at least one.
+BYTES_PER_REPAIR = 1000
+# ... and at least this many Chinese characters per damaged spot: Latin-1 or random bytes with one
+# bad spot are not Chinese text (bench/encoding_sweep.py's "not text" rows stay refused).
+HAN_PER_REPAIR = 50
+_DAMAGED = re.compile("\ufffd+")  # one damaged spot: a run of replacement characters
 _SAMPLE_CHARS = 4000
 _RARE_HAN = math.log(1e-6)  # an ideograph outside the frequency table: rare, but Chinese
 _FLOOR = math.log(1e-9)  # any other character outside the table (symbols, Hangul, Latin, private use…)
@@ -138,7 +151,7 @@ def decode_text(data: bytes) -> tuple[str, str]:
     """Decode article bytes by the policy above; return ``(text, encoding)``.
 
     ``encoding`` is ``utf-8``, ``utf-8-sig``, ``utf-16``, ``utf-32``, ``gb18030``, ``big5``,
-    ``cp950`` or ``big5hkscs``. Raises :class:`DecodeError` (a ``UnicodeDecodeError``) when none fits.
+    ``cp950``, ``big5hkscs``, ``utf-8 (repaired)`` or ``gb18030 (repaired)``. Raises :class:`DecodeError` (a ``UnicodeDecodeError``) when none fits.
     """
     bom = sniff_bom(data)
     if bom:
@@ -158,13 +171,31 @@ def decode_text(data: bytes) -> tuple[str, str]:
     except UnicodeDecodeError as exc:
         first_bad = exc.start
     readings = _legacy_readings(data)
+    if readings:
+        score, text, codec = max(readings, key=lambda r: r[0])  # ties: GB18030, the first family
+        if score >= PLAUSIBLE:
+            return text, codec
+    repaired = _repaired_reading(data)
+    if repaired is not None:
+        return repaired
     if not readings:
         raise DecodeError(data, first_bad, f"not UTF-8 (byte {first_bad}), GB18030 or Big5 text")
-    score, text, codec = max(readings, key=lambda r: r[0])  # ties: GB18030, the first family
-    if score < PLAUSIBLE:
-        raise DecodeError(data, first_bad, f"not UTF-8 (byte {first_bad}); as GB18030 or Big5 it is not "
-                                           f"Chinese text (plausibility {score:.1f} < {PLAUSIBLE})")
-    return text, codec
+    raise DecodeError(data, first_bad, f"not UTF-8 (byte {first_bad}); as GB18030 or Big5 it is not "
+                                       f"Chinese text (plausibility {score:.1f} < {PLAUSIBLE})")
+
+
+def _repaired_reading(data: bytes) -> tuple[str, str] | None:
+    """Rule 4: the UTF-8 or GB18030 reading with its few damaged spots as U+FFFD, if one qualifies."""
+    allowed = max(1, len(data) // BYTES_PER_REPAIR)
+    for codec in ("utf-8", "gb18030"):
+        text = data.decode(codec, errors="replace")
+        damaged = len(_DAMAGED.findall(text)) - data.count("\ufffd".encode(codec))  # less U+FFFD the text had itself
+        if not 0 < damaged <= allowed:
+            continue
+        intact = text.replace("\ufffd", "")
+        if sum(map(_is_han, intact)) >= HAN_PER_REPAIR * damaged and plausibility(intact) >= PLAUSIBLE:
+            return text, f"{codec} (repaired)"
+    return None
 
 
 @dataclass(frozen=True)

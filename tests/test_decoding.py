@@ -129,3 +129,41 @@ def test_a_gb_stream_is_decoded_as_a_whole_and_overlong_lines_are_errors():
     lines = list(iter_lines(io.BytesIO(data), max_line_bytes=50))
     assert [l.text for l in lines] == ["a,党建联盟\n", None, "b,示范岗"]
     assert "longer than 50 bytes" in lines[1].error and lines[2].encoding == "gb18030"
+
+
+LONG = [r["text"] for r in CORPUS if len(r["text"].encode("utf-8")) >= 1000 and "\ufffd" not in r["text"]][::5]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(LONG), st.sampled_from(["utf-8", "gb18030"]), st.floats(0, 1),
+       st.sampled_from([b"\xff", b"\x80", b"\xff\xff"]))  # none a byte-order mark
+def test_an_article_with_one_damaged_spot_is_read_with_that_spot_marked(text, codec, where, stray):
+    """A stray byte between two characters of a long article: the article is read, the spot is U+FFFD.
+    (At the very end a stray byte is a torn last character, dropped by the torn-tail rule.)"""
+    cut = min(max(1, int(where * len(text))), len(text) - 1)
+    data = text[:cut].encode(codec) + stray + text[cut:].encode(codec)
+    decoded, name = decode_text(data)
+    assert name == f"{codec} (repaired)"
+    assert decoded.replace("\ufffd", "") == text and 1 <= decoded.count("\ufffd") <= len(stray)
+    assert "\ufffd" * decoded.count("\ufffd") in decoded  # one spot
+
+
+def test_damage_in_a_short_or_non_chinese_text_is_still_refused():
+    for data in ["党建联盟".encode() + b"\xff", "Le comité du parti".encode("latin-1") * 20,
+                 bytes(range(128, 256)) * 10, "党建".encode("gbk") + b"\xff" + "联盟".encode("gbk")]:
+        with pytest.raises(DecodeError):
+            decode_text(data)
+
+
+def test_a_cli_article_with_a_stray_byte_is_scored_and_says_it_was_repaired(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    text = next(r["text"] for r in CORPUS if "联盟" in r["labels"] and len(r["text"]) > 600)
+    data = text.encode("utf-8")
+    (tmp_path / "a.txt").write_bytes(data[:600] + b"\xff" + data[600:])
+    out = subprocess.run([sys.executable, "-m", "dangjian", "score", str(tmp_path / "a.txt")],
+                         capture_output=True, text=True, encoding="utf-8", timeout=120)
+    row = json.loads(out.stdout)
+    assert out.returncode == 0 and row["encoding"] == "utf-8 (repaired)" and "联盟" in row["labels"]
