@@ -112,7 +112,7 @@ def format_report(codings: Codings, results: list[LabelAgreement]) -> str:
     """The printed report: coders, the per-label table, then the disagreements to settle."""
     coders = sorted(codings)
     n = results[0].n if results else 0
-    lines = ["coders: " + ", ".join(f"{c} ({len(codings[c])} articles)" for c in coders),
+    lines = ["coders: " + ", ".join(f"{c} ({len(codings[c])} article{'s' if len(codings[c]) != 1 else ''})" for c in coders),
              f"articles decided by all {len(coders)}: {n}" + ("" if n else " (nothing to compare)"), ""]
     statistic = results[0].statistic if results else "kappa"
     lines.append(f"{_pad('label', 8)}  {statistic:>14}  {'agreement':>9}  {'disagree':>8}")

@@ -160,6 +160,8 @@ def cmd_score(args) -> int:
             raise UsageError("--engine dask needs --scheduler ADDRESS")
         if importlib.util.find_spec("distributed") is None:
             raise UsageError("--engine dask needs the dask extra: pip install 'dangjian[dask]'")
+    elif args.scheduler:
+        raise UsageError("--scheduler is for --engine dask; without it scoring runs here")
     fmt = output_format(args.output, args.format)
     if args.resume and args.output in (None, "-"):
         raise UsageError("--resume needs -o OUT: it continues the output file of a killed run")
@@ -214,7 +216,7 @@ def cmd_score(args) -> int:
         parts.append(f"{done} already done")
     if stats.skipped:
         parts.append(f"skipped {_listing(stats.skipped)}")
-    if encodings:
+    if any(encodings.values()):
         parts.append("encodings: " + ", ".join(f"{enc} {n}" for enc, n in encodings.most_common() if n))
     print(f"dangjian: {'; '.join(parts)}; {seconds:.1f} s", file=sys.stderr)
     return EXIT_RECORD_ERRORS if errors else EXIT_OK

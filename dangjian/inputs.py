@@ -237,14 +237,14 @@ def _jsonl_records(handle: IO[bytes], source: str, f: _Fields) -> Iterator[tuple
     for line in iter_lines(handle, max_line_bytes=f.max_bytes + 65536):
         fallback_id = f"{source}:{line.number}"
         if line.error:
-            yield Record(fallback_id, error=f"line {line.number}: {line.error}"), None
+            yield Record(fallback_id, error=line.error), None  # the id names the line
             continue
         if not line.text.strip():
             continue
         try:
             obj = json.loads(line.text)
         except json.JSONDecodeError as exc:
-            yield Record(fallback_id, error=f"invalid JSON: {exc.msg}", encoding=line.encoding), None
+            yield Record(fallback_id, error=f"invalid JSON: {exc.msg} (column {exc.colno})", encoding=line.encoding), None
             continue
         if not isinstance(obj, dict):
             yield Record(fallback_id, error="a JSON line must be an object", encoding=line.encoding), None

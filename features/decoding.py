@@ -276,8 +276,8 @@ def iter_lines(stream: IO[bytes], max_line_bytes: int | None = None) -> Iterator
         stream_encoding = decode_text(b"".join(x for x in sample if x is not None))[1]
     except DecodeError:
         stream_encoding = None
-    if stream_encoding == "utf-8-sig":
-        stream_encoding = "utf-8"
+    if stream_encoding is not None:  # the codec: "utf-8-sig" and "gb18030 (repaired)" read line by line
+        stream_encoding = {"utf-8-sig": "utf-8"}.get(stream_encoding, stream_encoding.split(" ")[0])
     for number, line in enumerate(_chain(sample, raw), 1):
         if line is None or (max_line_bytes and len(line) > max_line_bytes + 1):
             yield Line(number, None, None, f"line longer than {max_line_bytes} bytes")
