@@ -27,7 +27,8 @@ INPUT is a text file (.txt in any letter case: UTF-8/16/32 with a BOM, UTF-8,
 GB18030/GBK or Big5/cp950/Big5-HKSCS; the encoding used is reported), an HTML page
 (.html/.htm: its main text is extracted with trafilatura and the row says so with
 "source"; evidence offsets then refer to that text), a records file (.jsonl,
-.ndjson, a .json array, .csv or .tsv; fields named by --id-field/--text-field),
+.ndjson, a .json array, .csv, .tsv or an Excel .xlsx whose first row names the
+columns; fields named by --id-field/--text-field),
 a directory (all of these below it; ids are paths relative to the directories'
 common root, records' ids prefixed with their file's path and #; other files are
 counted as skipped), or - for JSONL (or CSV with --stdin-format csv) on stdin.
@@ -689,7 +690,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     score = sub.add_parser("score", help="score articles, one JSON line each", description=SCORE_HELP, formatter_class=raw)
     score.add_argument("inputs", nargs="+", metavar="INPUT",
-                       help="text file, HTML page, records file (.jsonl/.ndjson/.json/.csv/.tsv), directory, or - for stdin")
+                       help="text file, HTML page, records file (.jsonl/.ndjson/.json/.csv/.tsv/.xlsx), directory, or - for stdin")
     score.add_argument("-o", "--output", metavar="OUT", help="write here instead of stdout (.jsonl, .csv or .xlsx)")
     score.add_argument("--model", metavar="DIR", type=_existing_path, help="model directory (default: the shipped model)")
     score.add_argument("--threshold", type=_PROBABILITY, metavar="P", help="one threshold (0 to 1) for all labels instead of the card's")

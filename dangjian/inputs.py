@@ -34,7 +34,7 @@ __all__ = ["Record", "InputError", "InputStats", "iter_records", "check_inputs",
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 TEXT_SUFFIXES = (".txt",)
 HTML_SUFFIXES = (".html", ".htm")
-RECORD_SUFFIXES = (".jsonl", ".ndjson", ".json", ".csv", ".tsv")
+RECORD_SUFFIXES = (".jsonl", ".ndjson", ".json", ".csv", ".tsv", ".xlsx")
 HTML_SOURCE = "html main text (trafilatura)"  # a record's ``source`` when its text was extracted from HTML
 
 
@@ -372,11 +372,35 @@ def _parse_row(physical: list[str], delimiter: str) -> tuple[list[str] | None, s
 def _check_header(header: list[str], source: str, f: _Fields) -> None:
     for opt, name in (("--text-field", f.text_field), ("--id-field", f.id_field)):
         if name is not None and name not in header:
-            raise InputError(f"{source}: the CSV header has no column {name!r} (columns: "
+            raise InputError(f"{source}: the header row has no column {name!r} (columns: "
                              f"{', '.join(header) or 'none'}); name the right one with {opt}")
 
 
+def _read_xlsx(handle: IO[bytes], source: str, f: _Fields) -> Iterator[Record]:
+    """The rows of a workbook's first sheet (a review sheet's ``review`` sheet if it has one), its
+    first row naming the columns as a CSV header does. Cells are read as Excel shows their values."""
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(handle.read()), read_only=True, data_only=True)
+    except Exception as exc:  # zipfile.BadZipFile, KeyError, InvalidFileException: not a workbook
+        yield Record(source, error=f"not a readable .xlsx workbook ({type(exc).__name__})")
+        return
+    sheet = book["review"] if "review" in book.sheetnames else book.worksheets[0]
+    rows = sheet.iter_rows(values_only=True)
+    header = [str(c).strip() if c is not None else "" for c in next(rows, ())]
+    _check_header(header, f"{source}, sheet {sheet.title!r}", f)
+    for number, values in enumerate(rows, 2):
+        if all(v is None or str(v).strip() == "" for v in values):
+            continue
+        obj = {name: (v if isinstance(v, str) or v is None else str(v)) for name, v in zip(header, values) if name}
+        yield _record(obj, f"{source}:{number}", f, "xlsx")
+    book.close()
+
+
 def _record_reader(suffix: str):
+    if suffix == ".xlsx":
+        return _read_xlsx
     if suffix in (".jsonl", ".ndjson"):
         return _read_jsonl
     if suffix == ".json":

@@ -209,3 +209,33 @@ def test_a_records_file_without_the_column_in_a_directory_is_one_error_row(tmp_p
     got = records(tmp_path)
     assert [r.id for r in got] == ["a.txt", "old-scores.jsonl"]
     assert "no field 'text'" in got[1].error
+
+
+def _workbook(path, rows, title="文章"):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = title
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+
+
+def test_an_excel_workbook_of_articles_is_read_row_by_row(tmp_path):
+    _workbook(tmp_path / "articles.xlsx", [["id", "标题", "text"], [101, "联盟", POST], [102, "空", None], [None, None, None],
+                                            ["a3", "再一篇", POST]])
+    got = records(tmp_path / "articles.xlsx")
+    assert [r.id for r in got] == ["101", "102", "a3"]
+    assert got[0].text == got[2].text == POST and "text" in got[1].error
+    assert [r.id for r in records(tmp_path)] == ["articles.xlsx#101", "articles.xlsx#102", "articles.xlsx#a3"]
+    assert [r.text for r in records(tmp_path / "articles.xlsx", text_field="标题")][0] == "联盟"
+
+
+def test_a_workbook_without_the_text_column_or_not_a_workbook_says_so(tmp_path):
+    _workbook(tmp_path / "x.xlsx", [["url", "body"], ["u1", POST]])
+    with pytest.raises(InputError, match="sheet '文章': the header row has no column 'text'"):
+        records(tmp_path / "x.xlsx")
+    (tmp_path / "bad.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")
+    got = records(tmp_path / "bad.xlsx")
+    assert len(got) == 1 and "not a readable .xlsx workbook" in got[0].error
