@@ -61,5 +61,5 @@ def test_report_runs_the_notebook_on_the_users_data_and_model(tmp_path, small_mo
 
 def test_report_refuses_bad_data_in_one_line_before_starting(tmp_path):
     out = run("report", "--data", tmp_path / "missing.jsonl", "-o", tmp_path / "r.html")
-    assert out.returncode == 1 and out.stderr.startswith("dangjian: error:") and out.stderr.count("\n") == 1
+    assert out.returncode == 2 and out.stderr.startswith("dangjian: error:") and out.stderr.count("\n") == 1
     assert not (tmp_path / "r.html").exists()
