@@ -233,9 +233,11 @@ def _not_done(records, skip):
 
 
 def _listing(files: list[str], shown: int = 3) -> str:
-    """``2 files that are not articles (a.pdf, b.doc)``."""
+    """``2 files that are not articles (a.pdf, b.doc)``; hidden entries (``.git``) are named as hidden."""
     names = ", ".join(files[:shown]) + (", …" if len(files) > shown else "")
-    what = "file that is not an article" if len(files) == 1 else "files that are not articles"
+    hidden = any(Path(f).name.startswith(".") for f in files)
+    what = ("file that is not an article" if len(files) == 1 else "files that are not articles") + \
+        (" or hidden" if hidden else "")
     return f"{len(files)} {what} ({names})"
 
 

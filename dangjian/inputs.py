@@ -423,13 +423,22 @@ def _kind(path: Path) -> str | None:
     return None
 
 
-def _list_directory(folder: Path) -> list[Path]:
-    """Every file below ``folder`` (broken links too, so that they are reported), hidden ones left out."""
-    out = []
-    for root, dirs, files in os.walk(folder):
+def _list_directory(folder: Path) -> tuple[list[Path], list[Path]]:
+    """``(files, hidden)``: every file below ``folder`` (broken links too, so that they are reported;
+    symlinked folders followed, each real folder once), and the hidden files and folders (``.name``)
+    left out, which the summary counts as skipped."""
+    files, hidden, visited = [], [], set()
+    for root, dirs, names in os.walk(folder, followlinks=True):
+        real = os.path.realpath(root)
+        if real in visited:  # a link back up the tree, or a second link to one folder
+            dirs[:] = []
+            continue
+        visited.add(real)
+        hidden += [Path(root) / d for d in dirs if d.startswith(".")]
+        hidden += [Path(root) / n for n in names if n.startswith(".")]
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        out += [Path(root) / name for name in files if not name.startswith(".")]
-    return sorted(out)
+        files += [Path(root) / n for n in names if not n.startswith(".")]
+    return sorted(files), sorted(hidden)
 
 
 def _common_root(inputs: list[str]) -> str | None:
@@ -494,7 +503,9 @@ def iter_records(inputs: Iterable[str], *, stdin: IO[bytes] | None = None, id_fi
             continue
         path = Path(item)
         if path.is_dir():
-            for file in _list_directory(path):
+            files, hidden = _list_directory(path)
+            stats.skipped += [os.path.relpath(os.path.abspath(h), root).replace(os.sep, "/") for h in hidden]
+            for file in files:
                 resolved = file.resolve()
                 if resolved in seen or resolved in excluded:
                     continue

@@ -66,7 +66,7 @@ def test_a_directory_takes_txt_in_any_case_html_and_record_files_and_counts_the_
     got = records(tmp_path, stats=stats)
     assert [r.id for r in got] == ["a.TXT", "b.Txt", "c.csv#c1", "d.ndjson#d1"]
     assert got[2].encoding == "gb18030" and got[2].text == POST
-    assert sorted(stats.skipped) == ["e.pdf", "notes.md"]
+    assert sorted(stats.skipped) == [".hidden.txt", "e.pdf", "notes.md"]  # hidden files are counted, not read
 
 
 PAGE = """<!DOCTYPE html><html><head><meta charset="{charset}"><title>新闻</title>
@@ -239,3 +239,20 @@ def test_a_workbook_without_the_text_column_or_not_a_workbook_says_so(tmp_path):
     (tmp_path / "bad.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")
     got = records(tmp_path / "bad.xlsx")
     assert len(got) == 1 and "not a readable .xlsx workbook" in got[0].error
+
+
+def test_a_directory_follows_symlinked_folders_once_and_counts_hidden_entries_as_skipped(tmp_path):
+    corpus, elsewhere = tmp_path / "corpus", tmp_path / "elsewhere"
+    (corpus / "sub").mkdir(parents=True)
+    elsewhere.mkdir()
+    (corpus / "a.txt").write_text(POST, encoding="utf-8")
+    (corpus / ".hidden.txt").write_text(POST, encoding="utf-8")
+    (corpus / ".git").mkdir()
+    (corpus / ".git" / "x.txt").write_text(POST, encoding="utf-8")
+    (elsewhere / "b.txt").write_text(POST, encoding="utf-8")
+    (corpus / "link").symlink_to(elsewhere)
+    (corpus / "sub" / "loop").symlink_to(corpus)  # a link back up the tree is not walked again
+    stats = InputStats()
+    got = list(iter_records([str(corpus)], stats=stats))
+    assert [r.id for r in got] == ["a.txt", "link/b.txt"]
+    assert sorted(stats.skipped) == [".git", ".hidden.txt"]
