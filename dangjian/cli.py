@@ -283,6 +283,18 @@ def cmd_train(args) -> int:
     return EXIT_OK
 
 
+def _term_name(name: str) -> str:
+    """A feature as ``explain`` shows it: a look-alike (negative) rule says so and names its label,
+    since the model may still have learned a positive weight for it."""
+    from .model.rules import NEGATIVE, RULES
+
+    if name.startswith("rule:"):
+        rule = next((r for r in RULES if r.name == name[5:]), None)
+        if rule is not None and rule.polarity == NEGATIVE:
+            return f"{name} (look-alike of {rule.label})"
+    return name
+
+
 def highlight(sentence: str, terms, colour: bool) -> str:
     """Mark in an original sentence what its rules matched and its top three words."""
     from .model.evidence import marked_spans
@@ -348,7 +360,7 @@ def cmd_explain(args) -> int:
         for s in ev.sentences:  # a sentence across a hard wrap is shown on one line
             shown = highlight(s.text, s.terms, colour).replace("\r\n", " ").replace("\n", " ")
             print(f"  [{s.start}:{s.end}] {s.weight:+.2f}  {shown}")
-        print("  terms: " + ", ".join(f"{name} {w:+.3f}" for name, w in ev.features))
+        print("  terms: " + ", ".join(f"{_term_name(name)} {w:+.3f}" for name, w in ev.features))
     return EXIT_OK
 
 

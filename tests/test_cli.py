@@ -193,3 +193,15 @@ def test_evaluate_bad_options_and_data_are_one_line_errors(tmp_path):
     bad.write_text('{"id": "a", "text": "党建联盟", "labels": ["联盟国"]}\n', encoding="utf-8")
     out = run("evaluate", "--data", bad)
     assert out.returncode == 1 and out.stderr.count("\n") == 1 and "bad.jsonl:1" in out.stderr
+
+
+def test_explain_marks_a_look_alike_rule_among_the_terms():
+    """A negative (look-alike) rule the model weighs says whose look-alike it is."""
+    from dangjian.model.rules import NEGATIVE, RULES
+
+    out = run("explain", "-", stdin="市场设立党员示范岗，党员亮身份、作表率，戴党徽上岗。")
+    terms = next(line for line in out.stdout.splitlines() if line.strip().startswith("terms:"))
+    marked = [r for r in RULES if f"rule:{r.name} (look-alike of {r.label})" in terms]
+    assert marked and all(r.polarity == NEGATIVE for r in marked)
+    positives = [r for r in RULES if r.polarity != NEGATIVE and f"rule:{r.name} " in terms]
+    assert positives and all(f"rule:{r.name} (look-alike" not in terms for r in positives)
