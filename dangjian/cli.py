@@ -31,7 +31,8 @@ GB18030/GBK or Big5/cp950/Big5-HKSCS; the encoding used is reported), an HTML pa
 columns; fields named by --id-field/--text-field),
 a directory (all of these below it; ids are paths relative to the directories'
 common root, records' ids prefixed with their file's path and #; other files are
-counted as skipped), or - for JSONL (or CSV with --stdin-format csv) on stdin.
+counted as skipped), or - for JSONL on stdin (CSV with --stdin-format csv, one
+plain-text article with --stdin-format text).
 
 Output is JSON lines, CSV (UTF-8 with BOM, for Excel) or an .xlsx spreadsheet, by
 OUT's extension or --format; stdout is always UTF-8. Records are scored in --jobs
@@ -716,7 +717,8 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--resume", action="store_true", help="continue a killed run's OUT without re-scoring its ids")
     score.add_argument("--id-field", metavar="NAME", help="id field/column of records files (default: id, if present)")
     score.add_argument("--text-field", default="text", metavar="NAME", help="text field/column of records files (default: %(default)s)")
-    score.add_argument("--stdin-format", choices=["jsonl", "csv"], default="jsonl", help="format of - on stdin (default: %(default)s)")
+    score.add_argument("--stdin-format", choices=["jsonl", "csv", "text"], default="jsonl",
+                       help="format of - on stdin: JSON lines, CSV, or one plain-text article (default: %(default)s)")
     score.add_argument("--max-bytes", type=_POSITIVE, default=10 * 1024 * 1024, metavar="N", help="larger articles are errors (default: %(default)s)")
     score.add_argument("--engine", choices=["local", "dask"], default="local", help="local processes or a Dask cluster (default: %(default)s)")
     score.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (with --engine dask)")

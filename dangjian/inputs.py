@@ -86,6 +86,18 @@ def _read_txt(path: Path, rec_id: str, max_bytes: int) -> Record:
     data = _read_bytes(path, rec_id, max_bytes)
     if isinstance(data, Record):
         return data
+    return _text_record(data, rec_id)
+
+
+def _read_stdin_text(stream: IO[bytes], max_bytes: int) -> Record:
+    """All of stdin as one article (``--stdin-format text``), id ``<stdin>``."""
+    data = stream.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        return Record("<stdin>", error=f"text too large (> {max_bytes} bytes)")
+    return _text_record(data, "<stdin>")
+
+
+def _text_record(data: bytes, rec_id: str) -> Record:
     decoded = _decoded(data, rec_id)
     if isinstance(decoded, Record):
         return decoded
@@ -234,6 +246,7 @@ def _read_jsonl(handle: IO[bytes], source: str, f: _Fields) -> Iterator[Record]:
 
 
 def _jsonl_records(handle: IO[bytes], source: str, f: _Fields) -> Iterator[tuple[Record, dict | None]]:
+    hint = "; stdin is read as JSON lines, a plain-text article needs --stdin-format text" if source == "<stdin>" else ""
     for line in iter_lines(handle, max_line_bytes=f.max_bytes + 65536):
         fallback_id = f"{source}:{line.number}"
         if line.error:
@@ -244,7 +257,8 @@ def _jsonl_records(handle: IO[bytes], source: str, f: _Fields) -> Iterator[tuple
         try:
             obj = json.loads(line.text)
         except json.JSONDecodeError as exc:
-            yield Record(fallback_id, error=f"invalid JSON: {exc.msg} (column {exc.colno})", encoding=line.encoding), None
+            yield Record(fallback_id, error=f"invalid JSON: {exc.msg} (column {exc.colno}){hint}",
+                         encoding=line.encoding), None
             continue
         if not isinstance(obj, dict):
             yield Record(fallback_id, error="a JSON line must be an object", encoding=line.encoding), None
@@ -481,7 +495,7 @@ def iter_records(inputs: Iterable[str], *, stdin: IO[bytes] | None = None, id_fi
                  text_field: str = "text", stdin_format: str = "jsonl", max_bytes: int = DEFAULT_MAX_BYTES,
                  stats: InputStats | None = None, exclude: Iterable[str | Path] = ()) -> Iterator[Record]:
     """Records of every input in order: a text file, an HTML page, a directory, a JSONL/NDJSON, JSON
-    or CSV/TSV file, or ``-`` (JSONL, or CSV with ``stdin_format="csv"``).
+    or CSV/TSV file, or ``-`` (JSONL; CSV with ``stdin_format="csv"``; one article with ``"text"``).
 
     Ids: a file's path as given; in directories, paths relative to the common root of all the
     directories given (so ids are unique across them); a record's own id field, prefixed with its
@@ -498,8 +512,12 @@ def iter_records(inputs: Iterable[str], *, stdin: IO[bytes] | None = None, id_fi
     seen: set[Path] = set()
     for item in inputs:
         if item == "-":
+            stream = stdin or sys.stdin.buffer
+            if stdin_format == "text":
+                yield _read_stdin_text(stream, max_bytes)
+                continue
             reader = _read_csv if stdin_format == "csv" else _read_jsonl
-            yield from reader(stdin or sys.stdin.buffer, "<stdin>", fields)
+            yield from reader(stream, "<stdin>", fields)
             continue
         path = Path(item)
         if path.is_dir():

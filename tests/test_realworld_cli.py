@@ -398,3 +398,13 @@ def test_score_records_uses_the_callers_tagger_under_spawn(tmp_path):
     out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300, cwd=tmp_path)
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["True", "4"]  # thresholds of 0: every label, in every process
+
+
+def test_stdin_as_one_plain_text_article_and_a_hint_when_text_is_piped_as_jsonl():
+    article = "园区八家企业成立党建联盟，成员单位轮流担任轮值主席。\n第二段。"
+    out = run("score", "-", "--stdin-format", "text", stdin=article)
+    row = json.loads(out.stdout)
+    assert out.returncode == 0 and row["id"] == "<stdin>" and "联盟" in row["labels"]
+    out = run("score", "-", stdin=article)
+    rows = [json.loads(line) for line in out.stdout.splitlines()]
+    assert out.returncode == 3 and "--stdin-format text" in rows[0]["error"]
