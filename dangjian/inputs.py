@@ -213,7 +213,7 @@ def _fields_checked(records: Iterator[tuple[Record, dict | None]], source: str, 
     """
     required = [(opt, name) for opt, name in (("--text-field", f.text_field), ("--id-field", f.id_field))
                 if name is not None]
-    waiting: list[Record] = []
+    waiting: list[Record] | None = []  # None once the fields are found: records then pass straight through
     fields_seen: dict[str, None] = {}
     objects = 0
     for record, obj in records:
